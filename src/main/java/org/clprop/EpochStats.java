@@ -1,0 +1,22 @@
+package org.clprop;
+
+/**
+ * What one epoch of {@link Trainer#fit} measured.
+ *
+ * @param epoch 1-based epoch number
+ * @param cost training cost J: the cross-entropy of the epoch's minibatches, each measured before
+ *     its update, plus the regularisation term at the epoch's final weights (for L-BFGS, the exact
+ *     full-batch J)
+ * @param accuracy training accuracy, measured the same way
+ * @param validationCost J on the validation data at the epoch's end, NaN without validation data
+ * @param validationAccuracy accuracy on the validation data, NaN without validation data
+ * @param samplesPerSecond training examples processed per second, validation excluded
+ * @param seconds wall time of the epoch, validation included
+ */
+public record EpochStats(int epoch, double cost, double accuracy, double validationCost,
+    double validationAccuracy, double samplesPerSecond, double seconds) {
+
+  public boolean hasValidation() {
+    return !Double.isNaN(validationAccuracy);
+  }
+}

@@ -1,0 +1,137 @@
+package org.clprop.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected sigmoid network: the layer sizes s_1..s_L and the matrices Theta(l), each
+ * s_{l+1} x (s_l + 1) with the bias as column 0 (ALGORITHM.md). It holds numbers only; backends
+ * do the computing.
+ */
+public final class Network {
+  private final int[] sizes;
+  private final List<Matrix> thetas;
+
+  public Network(int[] sizes, List<Matrix> thetas) {
+    this.sizes = checkSizes(sizes);
+    if (thetas.size() != sizes.length - 1) {
+      throw new IllegalArgumentException(
+          "thetas: " + thetas.size() + " matrices for " + sizes.length + " layers, expected " + (sizes.length - 1));
+    }
+    for (int l = 0; l < thetas.size(); l++) {
+      Matrix t = thetas.get(l);
+      if (t.rows() != sizes[l + 1] || t.cols() != sizes[l] + 1) {
+        throw new IllegalArgumentException("theta" + (l + 1) + ": shape " + t.rows() + "x" + t.cols()
+            + ", expected " + sizes[l + 1] + "x" + (sizes[l] + 1));
+      }
+    }
+    this.thetas = List.copyOf(thetas);
+  }
+
+  /** Validates layer sizes: at least two layers, every size positive. Returns a copy. */
+  public static int[] checkSizes(int[] sizes) {
+    if (sizes == null || sizes.length < 2) {
+      throw new IllegalArgumentException("layerSizes: need at least 2 layers (input and output), got "
+          + (sizes == null ? "null" : Arrays.toString(sizes)));
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      if (sizes[i] <= 0) {
+        throw new IllegalArgumentException(
+            "layerSizes[" + i + "] = " + sizes[i] + ": every layer needs at least one unit");
+      }
+    }
+    return sizes.clone();
+  }
+
+  /**
+   * Random initialisation: every entry of Theta(l) uniform in [-eps, eps] with
+   * eps = sqrt(6) / sqrt(s_l + s_{l+1}), drawn from a generator seeded with {@code seed}, matrix
+   * by matrix, row by row.
+   */
+  public static Network initialise(int[] sizes, long seed) {
+    int[] s = checkSizes(sizes);
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Matrix> thetas = new ArrayList<>();
+    for (int l = 0; l + 1 < s.length; l++) {
+      double eps = Math.sqrt(6.0) / Math.sqrt(s[l] + s[l + 1]);
+      double[] d = new double[s[l + 1] * (s[l] + 1)];
+      for (int i = 0; i < d.length; i++) {
+        // Rounded to float32 here so that the double reference and float backends start equal.
+        d[i] = (float) (eps * (2.0 * rng.nextDouble() - 1.0));
+      }
+      thetas.add(Matrix.of(s[l + 1], s[l] + 1, d));
+    }
+    return new Network(s, thetas);
+  }
+
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  public int layers() {
+    return sizes.length;
+  }
+
+  public int inputs() {
+    return sizes[0];
+  }
+
+  public int outputs() {
+    return sizes[sizes.length - 1];
+  }
+
+  /** Theta(l) for l = 1..L-1, as in ALGORITHM.md. */
+  public Matrix theta(int l) {
+    return thetas.get(l - 1);
+  }
+
+  public List<Matrix> thetas() {
+    return thetas;
+  }
+
+  /** Number of parameters, bias columns included. */
+  public int parameterCount() {
+    return parameterCount(sizes);
+  }
+
+  public static int parameterCount(int[] sizes) {
+    long n = 0;
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      n += (long) sizes[l + 1] * (sizes[l] + 1);
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("layerSizes: " + n + " parameters is more than one array holds");
+    }
+    return (int) n;
+  }
+
+  /** All Theta matrices as one float32 vector: Theta(1) row-major, then Theta(2), ... */
+  public float[] toFlatFloats() {
+    float[] out = new float[parameterCount()];
+    int off = 0;
+    for (Matrix t : thetas) {
+      float[] f = t.toFloats();
+      System.arraycopy(f, 0, out, off, f.length);
+      off += f.length;
+    }
+    return out;
+  }
+
+  /** The inverse of {@link #toFlatFloats()}. */
+  public static Network fromFlatFloats(int[] sizes, float[] flat) {
+    int[] s = checkSizes(sizes);
+    if (flat.length != parameterCount(s)) {
+      throw new IllegalArgumentException(
+          "parameters: " + flat.length + " values, expected " + parameterCount(s) + " for " + Arrays.toString(s));
+    }
+    List<Matrix> thetas = new ArrayList<>();
+    int off = 0;
+    for (int l = 0; l + 1 < s.length; l++) {
+      thetas.add(Matrix.ofFloats(s[l + 1], s[l] + 1, flat, off));
+      off += s[l + 1] * (s[l] + 1);
+    }
+    return new Network(s, thetas);
+  }
+}

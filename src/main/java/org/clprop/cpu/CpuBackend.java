@@ -1,0 +1,578 @@
+package org.clprop.cpu;
+
+import java.util.Arrays;
+import org.clprop.backend.Backend;
+import org.clprop.backend.Evaluation;
+import org.clprop.backend.Regularization;
+import org.clprop.backend.StepMetrics;
+import org.clprop.core.Network;
+import org.clprop.data.Dataset;
+import org.clprop.optim.Optimizer;
+
+/**
+ * The float32 CPU backend: the algorithm in batch form, with minibatch rows as matrix rows.
+ *
+ * <pre>
+ * forward   A(l+1) = g(A(l) W(l)' + b(l))            A(l) is (n, s_l), W(l) is (s_{l+1}, s_l)
+ * output    dL = A(L) - Y;  cost += sum softplus(z) - y z   (= -y log h - (1-y) log(1-h))
+ * gradient  Delta(l)[:, 1:] = d(l+1)' A(l);  Delta(l)[:, 0] = column sums of d(l+1)
+ * hidden    d(l) = (d(l+1) W(l)) .* A(l) .* (1 - A(l))  for l = L-1 .. 2 (never for the input)
+ * update    D = Delta / n + (lambda / n) Theta off the bias column, then the optimiser
+ * </pre>
+ *
+ * Weights are kept in the Theta layout (bias as column 0) plus a transposed copy W' without the
+ * bias, refreshed by the update, so that every product's inner loop runs over contiguous memory.
+ * All buffers are allocated when a batch size is first seen; a training step allocates nothing.
+ * The products are split across a {@link WorkerPool} by blocks of the output, which leaves the
+ * order of every sum unchanged: results are bitwise the same for any number of threads.
+ */
+public final class CpuBackend implements Backend {
+  /** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
+  private static final long PARALLEL_THRESHOLD = 1 << 16;
+  /** Rows per chunk when evaluating or predicting on data of any size. */
+  private static final int EVAL_CHUNK = 512;
+
+  private final int[] s;
+  private final int layers;
+  private final int[] thetaOff;
+  private final float[] theta;
+  private final float[] grad;
+  private final float[][] wt;
+  private final WorkerPool pool;
+
+  private Optimizer optimizer = Optimizer.sgd(0.1);
+  private float[] state1;
+  private float[] state2;
+  private long step;
+
+  private int capacity;
+  private float[][] act;
+  private float[][] delta;
+  private float[] zOut;
+
+  private Dataset bound;
+  private int[] order;
+  private double costSum;
+  private long correct;
+  private long examples;
+  private boolean closed;
+
+  private final ForwardTask forward = new ForwardTask();
+  private final GradientTask gradient = new GradientTask();
+  private final DeltaTask hidden = new DeltaTask();
+  private final UpdateTask update = new UpdateTask();
+
+  /** A backend for {@code layerSizes} using {@code threads} threads (the caller's included). */
+  public CpuBackend(int[] layerSizes, int threads) {
+    s = Network.checkSizes(layerSizes);
+    layers = s.length;
+    thetaOff = new int[layers];
+    for (int l = 0; l + 1 < layers; l++) {
+      thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
+    }
+    theta = new float[Network.parameterCount(s)];
+    grad = new float[theta.length];
+    wt = new float[layers - 1][];
+    for (int l = 0; l + 1 < layers; l++) {
+      wt[l] = new float[s[l] * s[l + 1]];
+    }
+    pool = new WorkerPool(threads);
+  }
+
+  @Override
+  public String description() {
+    return "cpu (" + pool.threads() + " threads)";
+  }
+
+  @Override
+  public int[] layerSizes() {
+    return s.clone();
+  }
+
+  @Override
+  public void setParameters(float[] flat) {
+    if (flat.length != theta.length) {
+      throw new IllegalArgumentException("parameters: " + flat.length + " values, expected " + theta.length);
+    }
+    System.arraycopy(flat, 0, theta, 0, theta.length);
+    for (int l = 0; l + 1 < layers; l++) {
+      refreshTranspose(l, 0, s[l + 1]);
+    }
+  }
+
+  @Override
+  public float[] parameters() {
+    return theta.clone();
+  }
+
+  @Override
+  public void setOptimizer(Optimizer opt) {
+    optimizer = opt;
+    step = 0;
+    state1 = opt.kind() == Optimizer.Kind.MOMENTUM || opt.kind() == Optimizer.Kind.ADAM
+        ? new float[theta.length] : null;
+    state2 = opt.kind() == Optimizer.Kind.ADAM ? new float[theta.length] : null;
+  }
+
+  @Override
+  public void bindTrainingSet(Dataset data, int maxBatch) {
+    checkInputs(data);
+    bound = data;
+    order = null;
+    ensureCapacity(maxBatch);
+  }
+
+  @Override
+  public void setOrder(int[] newOrder) {
+    if (bound == null) {
+      throw new IllegalStateException("setOrder before bindTrainingSet");
+    }
+    if (newOrder.length != bound.size()) {
+      throw new IllegalArgumentException("order: " + newOrder.length + " entries for " + bound.size() + " examples");
+    }
+    order = newOrder;
+  }
+
+  @Override
+  public void trainStep(int from, int count, double lambda) {
+    if (order == null) {
+      throw new IllegalStateException("trainStep before setOrder");
+    }
+    if (count < 1 || count > capacity || from < 0 || from + count > order.length) {
+      throw new IllegalArgumentException("batch [" + from + ", " + (from + count) + ") outside the order of "
+          + order.length + " or above the bound batch size " + capacity);
+    }
+    gatherRows(bound, order, from, count);
+    forwardPass(count);
+    outputDelta(bound.labels(), order, from, count);
+    Arrays.fill(grad, 0f);
+    backwardPass(count);
+    step++;
+    update.prepare(count, lambda);
+    pool.run(update, threadsFor((long) theta.length * 8));
+  }
+
+  @Override
+  public StepMetrics takeMetrics() {
+    StepMetrics m = new StepMetrics(costSum, correct, examples);
+    costSum = 0;
+    correct = 0;
+    examples = 0;
+    return m;
+  }
+
+  @Override
+  public double boundGradient(double lambda, float[] gradOut) {
+    if (bound == null) {
+      throw new IllegalStateException("boundGradient before bindTrainingSet");
+    }
+    return fullGradient(bound, lambda, gradOut);
+  }
+
+  @Override
+  public double costAndGradient(Dataset data, double lambda, float[] gradOut) {
+    checkInputs(data);
+    return fullGradient(data, lambda, gradOut);
+  }
+
+  @Override
+  public Evaluation evaluate(Dataset data, double lambda) {
+    checkInputs(data);
+    ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    StepMetrics saved = takeMetrics();
+    for (int from = 0; from < data.size(); from += capacity) {
+      int n = Math.min(capacity, data.size() - from);
+      gatherRows(data, null, from, n);
+      forwardPass(n);
+      outputDelta(data.labels(), null, from, n);
+    }
+    StepMetrics m = takeMetrics();
+    restoreMetrics(saved);
+    double cost = m.meanCost() + Regularization.term(s, theta, lambda, data.size());
+    return new Evaluation(cost, m.accuracy(), data.size());
+  }
+
+  @Override
+  public float[] predictProbabilities(float[] x, int n) {
+    if ((long) n * s[0] != x.length) {
+      throw new IllegalArgumentException("x: " + x.length + " values is not " + n + " rows x " + s[0] + " inputs");
+    }
+    ensureCapacity(Math.min(EVAL_CHUNK, Math.max(1, n)));
+    int k = s[layers - 1];
+    float[] out = new float[n * k];
+    for (int from = 0; from < n; from += capacity) {
+      int rows = Math.min(capacity, n - from);
+      System.arraycopy(x, from * s[0], act[0], 0, rows * s[0]);
+      forwardPass(rows);
+      System.arraycopy(act[layers - 1], 0, out, from * k, rows * k);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      pool.close();
+    }
+  }
+
+  // ---- the passes ---------------------------------------------------------------------------
+
+  private double fullGradient(Dataset data, double lambda, float[] gradOut) {
+    if (gradOut != null && gradOut.length != theta.length) {
+      throw new IllegalArgumentException("gradOut: " + gradOut.length + " values, expected " + theta.length);
+    }
+    ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    StepMetrics saved = takeMetrics();
+    Arrays.fill(grad, 0f);
+    for (int from = 0; from < data.size(); from += capacity) {
+      int n = Math.min(capacity, data.size() - from);
+      gatherRows(data, null, from, n);
+      forwardPass(n);
+      outputDelta(data.labels(), null, from, n);
+      if (gradOut != null) {
+        backwardPass(n);
+      }
+    }
+    StepMetrics m = takeMetrics();
+    restoreMetrics(saved);
+    int total = data.size();
+    if (gradOut != null) {
+      // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
+      float inv = 1f / total;
+      float reg = (float) (lambda / total);
+      for (int l = 0; l + 1 < layers; l++) {
+        int cols = s[l] + 1;
+        for (int j = 0; j < s[l + 1]; j++) {
+          int row = thetaOff[l] + j * cols;
+          gradOut[row] = grad[row] * inv;
+          for (int c = 1; c < cols; c++) {
+            gradOut[row + c] = grad[row + c] * inv + reg * theta[row + c];
+          }
+        }
+      }
+    }
+    return m.meanCost() + Regularization.term(s, theta, lambda, total);
+  }
+
+  private void gatherRows(Dataset data, int[] idx, int from, int n) {
+    float[] x = data.x();
+    int w = s[0];
+    float[] in = act[0];
+    for (int i = 0; i < n; i++) {
+      int r = idx == null ? from + i : idx[from + i];
+      System.arraycopy(x, r * w, in, i * w, w);
+    }
+  }
+
+  private void forwardPass(int n) {
+    for (int l = 0; l + 1 < layers; l++) {
+      forward.prepare(l, n);
+      pool.run(forward, threadsFor((long) n * s[l] * s[l + 1]));
+    }
+  }
+
+  /** d(L) = A(L) - Y, accumulating the cross-entropy and the count of correct argmax predictions. */
+  private void outputDelta(int[] labels, int[] idx, int from, int n) {
+    int k = s[layers - 1];
+    float[] a = act[layers - 1];
+    float[] d = delta[layers - 1];
+    double cost = 0;
+    long hits = 0;
+    for (int i = 0; i < n; i++) {
+      int y = labels[idx == null ? from + i : idx[from + i]];
+      int row = i * k;
+      int best = 0;
+      for (int j = 0; j < k; j++) {
+        float z = zOut[row + j];
+        float h = a[row + j];
+        // -y log g(z) - (1-y) log(1 - g(z)) = softplus(z) - y z, stable for any z.
+        double sp = Math.max(z, 0f) + Math.log1p(Math.exp(-Math.abs(z)));
+        cost += j == y ? sp - z : sp;
+        d[row + j] = j == y ? h - 1f : h;
+        if (h > a[row + best]) {
+          best = j;
+        }
+      }
+      if (best == y) {
+        hits++;
+      }
+    }
+    costSum += cost;
+    correct += hits;
+    examples += n;
+  }
+
+  private void backwardPass(int n) {
+    for (int l = layers - 2; l >= 0; l--) {
+      gradient.prepare(l, n);
+      pool.run(gradient, threadsFor((long) n * s[l] * s[l + 1]));
+      if (l >= 1) {
+        hidden.prepare(l, n);
+        pool.run(hidden, threadsFor((long) n * s[l] * s[l + 1]));
+      }
+    }
+  }
+
+  private int threadsFor(long multiplyAdds) {
+    return multiplyAdds < PARALLEL_THRESHOLD ? 1 : pool.threads();
+  }
+
+  private void ensureCapacity(int rows) {
+    if (rows <= capacity) {
+      return;
+    }
+    capacity = rows;
+    act = new float[layers][];
+    delta = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      act[l] = new float[rows * s[l]];
+      if (l >= 1) {
+        delta[l] = new float[rows * s[l]];
+      }
+    }
+    zOut = new float[rows * s[layers - 1]];
+  }
+
+  private void checkInputs(Dataset data) {
+    if (data.features() != s[0]) {
+      throw new IllegalArgumentException("data: " + data.features() + " features, the network's input layer has "
+          + s[0] + " units");
+    }
+    if (data.classes() > s[layers - 1]) {
+      throw new IllegalArgumentException("data: " + data.classes() + " classes, the network's output layer has "
+          + s[layers - 1] + " units");
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("data: empty, need at least one example");
+    }
+  }
+
+  private void restoreMetrics(StepMetrics m) {
+    costSum = m.costSum();
+    correct = m.correct();
+    examples = m.examples();
+  }
+
+  /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1). */
+  private void refreshTranspose(int l, int j0, int j1) {
+    int cols = s[l] + 1;
+    int out = s[l + 1];
+    float[] t = wt[l];
+    for (int j = j0; j < j1; j++) {
+      int row = thetaOff[l] + j * cols + 1;
+      for (int c = 0; c < s[l]; c++) {
+        t[c * out + j] = theta[row + c];
+      }
+    }
+  }
+
+  /** Splits [0, size) into {@code parts} blocks, each a multiple of {@code align} but the last. */
+  static int blockStart(int size, int part, int parts, int align) {
+    int chunk = (size + parts - 1) / parts;
+    chunk = (chunk + align - 1) / align * align;
+    return Math.min(size, part * chunk);
+  }
+
+  // ---- parallel tasks (fields set by prepare, so a step allocates nothing) -------------------
+
+  /** A(l+1) = g(A(l) W(l)' + b(l)); the output layer keeps z for the cost. */
+  private final class ForwardTask implements WorkerPool.Task {
+    private int l;
+    private int n;
+
+    void prepare(int layer, int rows) {
+      l = layer;
+      n = rows;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int in = s[l];
+      int out = s[l + 1];
+      boolean byRows = n >= out / 4;
+      int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
+      int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
+      int j0 = byRows ? 0 : blockStart(out, part, parts, 16);
+      int j1 = byRows ? out : blockStart(out, part + 1, parts, 16);
+      float[] c = act[l + 1];
+      int cols = in + 1;
+      for (int i = i0; i < i1; i++) {
+        for (int j = j0; j < j1; j++) {
+          c[i * out + j] = theta[thetaOff[l] + j * cols];
+        }
+      }
+      Gemm.multiplyAdd(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
+      boolean last = l + 1 == layers - 1;
+      for (int i = i0; i < i1; i++) {
+        for (int j = j0; j < j1; j++) {
+          int at = i * out + j;
+          float z = c[at];
+          if (last) {
+            zOut[at] = z;
+          }
+          c[at] = (float) (1.0 / (1.0 + Math.exp(-z)));
+        }
+      }
+    }
+  }
+
+  /** Delta(l)[:, 1:] += d(l+1)' A(l); Delta(l)[:, 0] += column sums of d(l+1). */
+  private final class GradientTask implements WorkerPool.Task {
+    private int l;
+    private int n;
+
+    void prepare(int layer, int rows) {
+      l = layer;
+      n = rows;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int in = s[l];
+      int out = s[l + 1];
+      int cols = in + 1;
+      boolean byRows = out >= in / 4;
+      int j0 = byRows ? blockStart(out, part, parts, 4) : 0;
+      int j1 = byRows ? blockStart(out, part + 1, parts, 4) : out;
+      int c0 = byRows ? 0 : blockStart(in, part, parts, 16);
+      int c1 = byRows ? in : blockStart(in, part + 1, parts, 16);
+      float[] d = delta[l + 1];
+      Gemm.multiplyAdd(d, 0, out, true, act[l], 0, in, grad, thetaOff[l] + 1, cols, j0, j1, c0, c1, n);
+      if (byRows || part == 0) {
+        for (int j = j0; j < j1; j++) {
+          float sum = 0;
+          for (int i = 0; i < n; i++) {
+            sum += d[i * out + j];
+          }
+          grad[thetaOff[l] + j * cols] += sum;
+        }
+      }
+    }
+  }
+
+  /** d(l) = (d(l+1) W(l)) .* A(l) .* (1 - A(l)). */
+  private final class DeltaTask implements WorkerPool.Task {
+    private int l;
+    private int n;
+
+    void prepare(int layer, int rows) {
+      l = layer;
+      n = rows;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int in = s[l];
+      int out = s[l + 1];
+      boolean byRows = n >= in / 4;
+      int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
+      int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
+      int c0 = byRows ? 0 : blockStart(in, part, parts, 16);
+      int c1 = byRows ? in : blockStart(in, part + 1, parts, 16);
+      float[] d = delta[l];
+      float[] a = act[l];
+      for (int i = i0; i < i1; i++) {
+        Arrays.fill(d, i * in + c0, i * in + c1, 0f);
+      }
+      Gemm.multiplyAdd(delta[l + 1], 0, out, false, theta, thetaOff[l] + 1, in + 1, d, 0, in, i0, i1, c0, c1, out);
+      for (int i = i0; i < i1; i++) {
+        for (int c = c0; c < c1; c++) {
+          int at = i * in + c;
+          float ac = a[at];
+          d[at] *= ac * (1f - ac);
+        }
+      }
+    }
+  }
+
+  /** D = Delta / n + (lambda / n) Theta off the bias column, then the optimiser's rule. */
+  private final class UpdateTask implements WorkerPool.Task {
+    private float inv;
+    private float reg;
+    private float lr;
+    private float mu;
+    private float b1;
+    private float b2;
+    private float eps;
+    private float adamStep;
+    private float adamScale;
+    private int totalRows;
+
+    void prepare(int n, double lambda) {
+      inv = 1f / n;
+      reg = (float) (lambda / n);
+      lr = (float) optimizer.learningRate();
+      mu = (float) optimizer.momentum();
+      b1 = (float) optimizer.beta1();
+      b2 = (float) optimizer.beta2();
+      eps = (float) optimizer.epsilon();
+      // Adam's bias corrections: theta -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+      adamStep = (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step)));
+      adamScale = (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step)));
+      totalRows = 0;
+      for (int l = 1; l < layers; l++) {
+        totalRows += s[l];
+      }
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int r0 = blockStart(totalRows, part, parts, 1);
+      int r1 = blockStart(totalRows, part + 1, parts, 1);
+      int base = 0;
+      for (int l = 0; l + 1 < layers; l++) {
+        int rows = s[l + 1];
+        int lo = Math.max(r0 - base, 0);
+        int hi = Math.min(r1 - base, rows);
+        if (lo < hi) {
+          int cols = s[l] + 1;
+          updateRange(thetaOff[l] + lo * cols, thetaOff[l] + hi * cols, cols);
+          refreshTranspose(l, lo, hi);
+        }
+        base += rows;
+      }
+    }
+
+    /** Updates whole rows [p0, p1) of one Theta whose rows are {@code cols} wide. */
+    private void updateRange(int p0, int p1, int cols) {
+      float[] t = theta;
+      float[] g = grad;
+      switch (optimizer.kind()) {
+        case SGD -> {
+          for (int row = p0; row < p1; row += cols) {
+            t[row] -= lr * (g[row] * inv);
+            for (int p = row + 1; p < row + cols; p++) {
+              t[p] -= lr * (g[p] * inv + reg * t[p]);
+            }
+          }
+        }
+        case MOMENTUM -> {
+          float[] v = state1;
+          for (int row = p0; row < p1; row += cols) {
+            v[row] = mu * v[row] - lr * (g[row] * inv);
+            t[row] += v[row];
+            for (int p = row + 1; p < row + cols; p++) {
+              v[p] = mu * v[p] - lr * (g[p] * inv + reg * t[p]);
+              t[p] += v[p];
+            }
+          }
+        }
+        case ADAM -> {
+          float[] m = state1;
+          float[] v = state2;
+          for (int row = p0; row < p1; row += cols) {
+            for (int p = row; p < row + cols; p++) {
+              float d = p == row ? g[p] * inv : g[p] * inv + reg * t[p];
+              m[p] = b1 * m[p] + (1f - b1) * d;
+              v[p] = b2 * v[p] + (1f - b2) * d * d;
+              t[p] -= adamStep * m[p] / ((float) Math.sqrt(v[p]) * adamScale + eps);
+            }
+          }
+        }
+        case LBFGS -> throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
+      }
+    }
+  }
+}

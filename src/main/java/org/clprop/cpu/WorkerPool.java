@@ -1,0 +1,131 @@
+package org.clprop.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed set of threads that run one {@link Task} split into parts, the caller taking part 0.
+ * Made for the training step's many short parallel operations: no allocation per call, and
+ * workers spin briefly before parking so that back-to-back operations do not pay a wake-up each.
+ */
+final class WorkerPool implements AutoCloseable {
+
+  /** One parallel operation: part {@code part} of {@code parts}. */
+  interface Task {
+    void run(int part, int parts);
+  }
+
+  private static final long SPIN_NANOS = 50_000;
+
+  private final Thread[] workers;
+  private final AtomicInteger remaining = new AtomicInteger();
+  private volatile Task task;
+  private volatile int parts;
+  private volatile int generation;
+  private volatile boolean closed;
+  private volatile Throwable failure;
+  private volatile Thread caller;
+
+  WorkerPool(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: " + threads + ", must be >= 1");
+    }
+    workers = new Thread[threads - 1];
+    for (int i = 0; i < workers.length; i++) {
+      int index = i + 1;
+      workers[i] = new Thread(() -> workLoop(index), "clprop-cpu-" + index);
+      workers[i].setDaemon(true);
+      workers[i].start();
+    }
+  }
+
+  int threads() {
+    return workers.length + 1;
+  }
+
+  /** Runs {@code t} as {@code n} parts (at most {@link #threads()}) and returns when all are done. */
+  void run(Task t, int n) {
+    n = Math.max(1, Math.min(n, threads()));
+    if (n == 1) {
+      t.run(0, 1);
+      return;
+    }
+    caller = Thread.currentThread();
+    task = t;
+    parts = n;
+    remaining.set(n - 1);
+    generation++;
+    for (int i = 0; i < n - 1; i++) {
+      LockSupport.unpark(workers[i]);
+    }
+    Throwable own = null;
+    try {
+      t.run(0, n);
+    } catch (Throwable e) {
+      own = e;
+    }
+    long start = System.nanoTime();
+    while (remaining.get() > 0) {
+      if (System.nanoTime() - start < SPIN_NANOS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(this, 100_000);
+      }
+    }
+    task = null;
+    Throwable f = failure;
+    failure = null;
+    if (own != null) {
+      rethrow(own);
+    }
+    if (f != null) {
+      rethrow(f);
+    }
+  }
+
+  private static void rethrow(Throwable e) {
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    if (e instanceof Error err) {
+      throw err;
+    }
+    throw new IllegalStateException(e);
+  }
+
+  private void workLoop(int index) {
+    int seen = 0;
+    while (true) {
+      long start = System.nanoTime();
+      while (generation == seen && !closed) {
+        if (System.nanoTime() - start < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      if (closed) {
+        return;
+      }
+      seen = generation;
+      if (index < parts) {
+        try {
+          task.run(index, parts);
+        } catch (Throwable e) {
+          failure = e;
+        }
+        if (remaining.decrementAndGet() == 0) {
+          LockSupport.unpark(caller);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+  }
+}

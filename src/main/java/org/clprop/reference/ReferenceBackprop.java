@@ -1,0 +1,132 @@
+package org.clprop.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.clprop.core.CostGradient;
+import org.clprop.core.Matrix;
+import org.clprop.core.Network;
+import org.clprop.core.Sigmoid;
+
+/**
+ * The algorithm of ALGORITHM.md exactly as the original text states it, in double precision, one
+ * example at a time. Slow on purpose: it is the oracle every faster path is checked against.
+ *
+ * <pre>
+ * for each example t:   a(1) = x(t);  a(l+1) = g(Theta(l) [1; a(l)])
+ *                       d(L) = a(L) - y(t)
+ *                       d(l) = (Theta(l)' d(l+1))[1:] .* g'(z(l))     for l = L-1 .. 2
+ *                       Delta(l) += d(l+1) [1; a(l)]'
+ * D(l) = (1/m) Delta(l) + (lambda/m) Theta(l), the bias column 0 without the lambda term
+ * J = (1/m) sum_t sum_k [-y log h - (1-y) log(1-h)] + lambda/(2m) sum_l sum_{j, c>=1} Theta(l)_jc^2
+ * </pre>
+ */
+public final class ReferenceBackprop {
+  private ReferenceBackprop() {}
+
+  /**
+   * Cost and gradients of {@code net} on examples {@code x} (row-major, m x s_1) with 0-based
+   * labels {@code y}.
+   */
+  public static CostGradient costAndGradients(Network net, double[] x, int[] y, double lambda) {
+    int[] s = net.sizes();
+    int L = s.length;
+    int m = y.length;
+    int k = s[L - 1];
+    checkData(s[0], k, x, y, lambda);
+
+    double[][][] theta = new double[L - 1][][];
+    double[][][] delta = new double[L - 1][][];
+    for (int l = 0; l < L - 1; l++) {
+      theta[l] = net.thetas().get(l).toArray();
+      delta[l] = new double[s[l + 1]][s[l] + 1];
+    }
+
+    double[][] a = new double[L][];
+    double[][] z = new double[L][];
+    double[][] d = new double[L][];
+    double cost = 0;
+    for (int t = 0; t < m; t++) {
+      // Forward: a(1) = x, z(l+1) = Theta(l) [1; a(l)], a(l+1) = g(z(l+1)).
+      a[0] = new double[s[0]];
+      System.arraycopy(x, t * s[0], a[0], 0, s[0]);
+      for (int l = 0; l < L - 1; l++) {
+        z[l + 1] = new double[s[l + 1]];
+        a[l + 1] = new double[s[l + 1]];
+        for (int j = 0; j < s[l + 1]; j++) {
+          double sum = theta[l][j][0];
+          for (int c = 0; c < s[l]; c++) {
+            sum += theta[l][j][c + 1] * a[l][c];
+          }
+          z[l + 1][j] = sum;
+          a[l + 1][j] = Sigmoid.g(sum);
+        }
+      }
+      // Cost and output delta d(L) = a(L) - y(t).
+      d[L - 1] = new double[k];
+      for (int j = 0; j < k; j++) {
+        double yj = y[t] == j ? 1.0 : 0.0;
+        double h = a[L - 1][j];
+        cost += -yj * Math.log(h) - (1 - yj) * Math.log(1 - h);
+        d[L - 1][j] = h - yj;
+      }
+      // Hidden deltas d(l) = (Theta(l)' d(l+1)) .* g'(z(l)), the bias row dropped.
+      for (int l = L - 2; l >= 1; l--) {
+        d[l] = new double[s[l]];
+        for (int c = 0; c < s[l]; c++) {
+          double sum = 0;
+          for (int j = 0; j < s[l + 1]; j++) {
+            sum += theta[l][j][c + 1] * d[l + 1][j];
+          }
+          d[l][c] = sum * Sigmoid.gradient(z[l][c]);
+        }
+      }
+      // Delta(l) += d(l+1) [1; a(l)]'.
+      for (int l = 0; l < L - 1; l++) {
+        for (int j = 0; j < s[l + 1]; j++) {
+          delta[l][j][0] += d[l + 1][j];
+          for (int c = 0; c < s[l]; c++) {
+            delta[l][j][c + 1] += d[l + 1][j] * a[l][c];
+          }
+        }
+      }
+    }
+
+    double reg = 0;
+    List<Matrix> grads = new ArrayList<>();
+    for (int l = 0; l < L - 1; l++) {
+      double[][] g = new double[s[l + 1]][s[l] + 1];
+      for (int j = 0; j < s[l + 1]; j++) {
+        g[j][0] = delta[l][j][0] / m;
+        for (int c = 1; c <= s[l]; c++) {
+          g[j][c] = delta[l][j][c] / m + lambda / m * theta[l][j][c];
+          reg += theta[l][j][c] * theta[l][j][c];
+        }
+      }
+      grads.add(Matrix.of(g));
+    }
+    return new CostGradient(cost / m + lambda / (2.0 * m) * reg, grads);
+  }
+
+  /** The cost J alone (the same loop without the backward steps). */
+  public static double cost(Network net, double[] x, int[] y, double lambda) {
+    return costAndGradients(net, x, y, lambda).cost();
+  }
+
+  private static void checkData(int n, int k, double[] x, int[] y, double lambda) {
+    if (y.length == 0) {
+      throw new IllegalArgumentException("data: empty, need at least one example");
+    }
+    if ((long) y.length * n != x.length) {
+      throw new IllegalArgumentException(
+          "x: " + x.length + " values is not " + y.length + " examples x " + n + " inputs");
+    }
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException("lambda: " + lambda + ", must be finite and >= 0");
+    }
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0 || y[i] >= k) {
+        throw new IllegalArgumentException("labels[" + i + "] = " + y[i] + ": outside 0.." + (k - 1));
+      }
+    }
+  }
+}
