@@ -1,0 +1,136 @@
+package org.clprop.cpu;
+
+import static org.clprop.testutil.Tensors.assertClose;
+import static org.clprop.testutil.Tensors.widen;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.clprop.core.CostGradient;
+import org.clprop.core.Network;
+import org.clprop.data.Dataset;
+import org.clprop.optim.Optimizer;
+import org.clprop.reference.ReferenceBackprop;
+import org.clprop.testutil.Tensors;
+import org.junit.jupiter.api.Test;
+
+/** The float32 batch backend against the double per-example reference. */
+class CpuBackendTest {
+  /** Float32 rounding over sums of a few hundred terms. */
+  private static final double ABS = 2e-5;
+  private static final double REL = 2e-4;
+
+  @Test
+  void costAndGradientsMatchTheReferenceOnAwkwardNetworks() {
+    Random r = new Random(2024);
+    int[] awkward = {1, 3, 17, 129};
+    for (int net = 0; net < 12; net++) {
+      int layers = 2 + net % 4;
+      int[] sizes = new int[layers];
+      for (int l = 0; l < layers; l++) {
+        sizes[l] = awkward[r.nextInt(awkward.length)];
+      }
+      sizes[layers - 1] = Math.max(2, sizes[layers - 1] % 11);
+      int m = 1 + r.nextInt(70);
+      double lambda = net % 2 == 0 ? 0 : 0.5 + r.nextDouble() * 3;
+      compare(sizes, m, lambda, 100 + net, 1 + r.nextInt(2));
+    }
+  }
+
+  @Test
+  void chunkedGradientOverMoreRowsThanOneChunk() {
+    compare(new int[] {17, 33, 5}, 1300, 1.5, 9, 2);
+  }
+
+  private static void compare(int[] sizes, int m, double lambda, long seed, int threads) {
+    Network net = Network.initialise(sizes, seed);
+    Dataset data = Tensors.randomData(m, sizes[0], sizes[sizes.length - 1], seed + 1);
+    CostGradient want = ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), lambda);
+    try (CpuBackend b = new CpuBackend(sizes, threads)) {
+      b.setParameters(net.toFlatFloats());
+      float[] g = new float[net.parameterCount()];
+      double cost = b.costAndGradient(data, lambda, g);
+      String what = Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
+      assertEquals(want.cost(), cost, 1e-5 * Math.max(1, Math.abs(want.cost())), what + " cost");
+      assertClose(want.gradients(), Network.fromFlatFloats(sizes, g).thetas(), ABS, REL, what);
+    }
+  }
+
+  @Test
+  void oneSgdStepOnEachBatchSizeMovesTheWeightsByTheReferenceGradient() {
+    int[] sizes = {17, 3, 1};
+    Dataset data = Tensors.randomData(37, 17, 1, 5);
+    for (int batch : new int[] {1, 5, 36, 37}) {
+      Network net = Network.initialise(sizes, 11);
+      int[] order = new int[37];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = (i * 7) % 37;
+      }
+      try (CpuBackend b = new CpuBackend(sizes, 2)) {
+        b.setParameters(net.toFlatFloats());
+        b.setOptimizer(Optimizer.sgd(0.3));
+        b.bindTrainingSet(data, batch);
+        b.setOrder(order);
+        // The last, partial batch of the epoch: rows order[from .. 37).
+        int from = (36 / batch) * batch;
+        int count = 37 - from;
+        b.trainStep(from, count, 0.8);
+        Dataset rows = data.subset(Arrays.copyOfRange(order, from, 37));
+        CostGradient d = ReferenceBackprop.costAndGradients(net, widen(rows.x()), rows.labels(), 0.8);
+        double[] before = widen(net.toFlatFloats());
+        double[] want = new double[before.length];
+        double[] grad = flatten(d);
+        for (int i = 0; i < want.length; i++) {
+          want[i] = before[i] - 0.3 * grad[i];
+        }
+        assertClose(want, widen(b.parameters()), 1e-6, 1e-5, "batch " + batch);
+        assertEquals(count, b.takeMetrics().examples());
+      }
+    }
+  }
+
+  @Test
+  void resultsAreBitwiseTheSameForAnyThreadCount() {
+    int[] sizes = {129, 33, 17, 10};
+    Dataset data = Tensors.randomData(300, 129, 10, 3);
+    float[] one = train(sizes, data, 1);
+    float[] two = train(sizes, data, 2);
+    float[] three = train(sizes, data, 3);
+    assertArrayEquals(one, two);
+    assertArrayEquals(one, three);
+  }
+
+  private static float[] train(int[] sizes, Dataset data, int threads) {
+    try (CpuBackend b = new CpuBackend(sizes, threads)) {
+      b.setParameters(Network.initialise(sizes, 1).toFlatFloats());
+      b.setOptimizer(Optimizer.adam(0.01));
+      b.bindTrainingSet(data, 64);
+      int[] order = new int[data.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = order.length - 1 - i;
+      }
+      b.setOrder(order);
+      for (int from = 0; from < order.length; from += 64) {
+        b.trainStep(from, Math.min(64, order.length - from), 0.1);
+      }
+      return b.parameters();
+    }
+  }
+
+  private static double[] flatten(CostGradient d) {
+    int n = 0;
+    for (var g : d.gradients()) {
+      n += g.rows() * g.cols();
+    }
+    double[] out = new double[n];
+    int off = 0;
+    for (var g : d.gradients()) {
+      double[] r = g.toRowMajor();
+      System.arraycopy(r, 0, out, off, r.length);
+      off += r.length;
+    }
+    return out;
+  }
+
+}
