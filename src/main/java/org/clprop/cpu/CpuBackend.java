@@ -29,6 +29,10 @@ import org.clprop.optim.Optimizer;
 public final class CpuBackend implements Backend {
   /** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
   private static final long PARALLEL_THRESHOLD = 1 << 16;
+  /** Outputs at least this wide use the row-vectorised product, narrower ones dot products. */
+  private static final int WIDE = 16;
+  /** Column blocks given to threads start at multiples of this (two 512-bit vectors of floats). */
+  private static final int ALIGN = 32;
   /** Rows per chunk when evaluating or predicting on data of any size. */
   private static final int EVAL_CHUNK = 512;
 
@@ -39,6 +43,7 @@ public final class CpuBackend implements Backend {
   private final float[] grad;
   private final float[][] wt;
   private final WorkerPool pool;
+  private final CpuKernels k;
 
   private Optimizer optimizer = Optimizer.sgd(0.1);
   private float[] state1;
@@ -64,6 +69,12 @@ public final class CpuBackend implements Backend {
 
   /** A backend for {@code layerSizes} using {@code threads} threads (the caller's included). */
   public CpuBackend(int[] layerSizes, int threads) {
+    this(layerSizes, threads, CpuKernels.best());
+  }
+
+  /** With given kernels, so that tests can run the plain-Java fallback too. */
+  CpuBackend(int[] layerSizes, int threads, CpuKernels kernels) {
+    k = kernels;
     s = Network.checkSizes(layerSizes);
     layers = s.length;
     thetaOff = new int[layers];
@@ -81,7 +92,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String description() {
-    return "cpu (" + pool.threads() + " threads)";
+    return "cpu (" + pool.threads() + " threads, " + (k instanceof ScalarKernels ? "plain Java" : "SIMD") + ")";
   }
 
   @Override
@@ -394,8 +405,8 @@ public final class CpuBackend implements Backend {
       boolean byRows = n >= out / 4;
       int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
       int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
-      int j0 = byRows ? 0 : blockStart(out, part, parts, 16);
-      int j1 = byRows ? out : blockStart(out, part + 1, parts, 16);
+      int j0 = byRows ? 0 : blockStart(out, part, parts, ALIGN);
+      int j1 = byRows ? out : blockStart(out, part + 1, parts, ALIGN);
       float[] c = act[l + 1];
       int cols = in + 1;
       for (int i = i0; i < i1; i++) {
@@ -403,17 +414,18 @@ public final class CpuBackend implements Backend {
           c[i * out + j] = theta[thetaOff[l] + j * cols];
         }
       }
-      Gemm.multiplyAdd(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
+      if (out >= WIDE) {
+        k.gemm(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
+      } else {
+        k.gemmDot(act[l], 0, in, theta, thetaOff[l] + 1, cols, c, 0, out, i0, i1, j0, j1, in);
+      }
       boolean last = l + 1 == layers - 1;
       for (int i = i0; i < i1; i++) {
-        for (int j = j0; j < j1; j++) {
-          int at = i * out + j;
-          float z = c[at];
-          if (last) {
-            zOut[at] = z;
-          }
-          c[at] = (float) (1.0 / (1.0 + Math.exp(-z)));
+        int row = i * out;
+        if (last) {
+          System.arraycopy(c, row + j0, zOut, row + j0, j1 - j0);
         }
+        k.sigmoid(c, row + j0, j1 - j0);
       }
     }
   }
@@ -436,10 +448,10 @@ public final class CpuBackend implements Backend {
       boolean byRows = out >= in / 4;
       int j0 = byRows ? blockStart(out, part, parts, 4) : 0;
       int j1 = byRows ? blockStart(out, part + 1, parts, 4) : out;
-      int c0 = byRows ? 0 : blockStart(in, part, parts, 16);
-      int c1 = byRows ? in : blockStart(in, part + 1, parts, 16);
+      int c0 = byRows ? 0 : blockStart(in, part, parts, ALIGN);
+      int c1 = byRows ? in : blockStart(in, part + 1, parts, ALIGN);
       float[] d = delta[l + 1];
-      Gemm.multiplyAdd(d, 0, out, true, act[l], 0, in, grad, thetaOff[l] + 1, cols, j0, j1, c0, c1, n);
+      k.gemm(d, 0, out, true, act[l], 0, in, grad, thetaOff[l] + 1, cols, j0, j1, c0, c1, n);
       if (byRows || part == 0) {
         for (int j = j0; j < j1; j++) {
           float sum = 0;
@@ -469,48 +481,44 @@ public final class CpuBackend implements Backend {
       boolean byRows = n >= in / 4;
       int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
       int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
-      int c0 = byRows ? 0 : blockStart(in, part, parts, 16);
-      int c1 = byRows ? in : blockStart(in, part + 1, parts, 16);
+      int c0 = byRows ? 0 : blockStart(in, part, parts, ALIGN);
+      int c1 = byRows ? in : blockStart(in, part + 1, parts, ALIGN);
       float[] d = delta[l];
       float[] a = act[l];
       for (int i = i0; i < i1; i++) {
         Arrays.fill(d, i * in + c0, i * in + c1, 0f);
       }
-      Gemm.multiplyAdd(delta[l + 1], 0, out, false, theta, thetaOff[l] + 1, in + 1, d, 0, in, i0, i1, c0, c1, out);
+      if (in >= WIDE) {
+        k.gemm(delta[l + 1], 0, out, false, theta, thetaOff[l] + 1, in + 1, d, 0, in, i0, i1, c0, c1, out);
+      } else {
+        k.gemmDot(delta[l + 1], 0, out, wt[l], 0, out, d, 0, in, i0, i1, c0, c1, out);
+      }
       for (int i = i0; i < i1; i++) {
-        for (int c = c0; c < c1; c++) {
-          int at = i * in + c;
-          float ac = a[at];
-          d[at] *= ac * (1f - ac);
-        }
+        k.timesSigmoidGradient(d, a, i * in + c0, c1 - c0);
       }
     }
   }
 
   /** D = Delta / n + (lambda / n) Theta off the bias column, then the optimiser's rule. */
   private final class UpdateTask implements WorkerPool.Task {
-    private float inv;
+    private final CpuKernels.UpdateRule rule = new CpuKernels.UpdateRule();
     private float reg;
-    private float lr;
-    private float mu;
-    private float b1;
-    private float b2;
-    private float eps;
-    private float adamStep;
-    private float adamScale;
     private int totalRows;
 
     void prepare(int n, double lambda) {
-      inv = 1f / n;
+      if (optimizer.kind() == Optimizer.Kind.LBFGS) {
+        throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
+      }
       reg = (float) (lambda / n);
-      lr = (float) optimizer.learningRate();
-      mu = (float) optimizer.momentum();
-      b1 = (float) optimizer.beta1();
-      b2 = (float) optimizer.beta2();
-      eps = (float) optimizer.epsilon();
       // Adam's bias corrections: theta -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
-      adamStep = (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step)));
-      adamScale = (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step)));
+      rule.inv = 1f / n;
+      rule.lr = (float) optimizer.learningRate();
+      rule.mu = (float) optimizer.momentum();
+      rule.b1 = (float) optimizer.beta1();
+      rule.b2 = (float) optimizer.beta2();
+      rule.eps = (float) optimizer.epsilon();
+      rule.adamStep = (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step)));
+      rule.adamScale = (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step)));
       totalRows = 0;
       for (int l = 1; l < layers; l++) {
         totalRows += s[l];
@@ -526,52 +534,16 @@ public final class CpuBackend implements Backend {
         int rows = s[l + 1];
         int lo = Math.max(r0 - base, 0);
         int hi = Math.min(r1 - base, rows);
+        int cols = s[l] + 1;
+        for (int j = lo; j < hi; j++) {
+          int row = thetaOff[l] + j * cols;
+          k.update(rule, theta, grad, state1, state2, row, 1, 0f);
+          k.update(rule, theta, grad, state1, state2, row + 1, cols - 1, reg);
+        }
         if (lo < hi) {
-          int cols = s[l] + 1;
-          updateRange(thetaOff[l] + lo * cols, thetaOff[l] + hi * cols, cols);
           refreshTranspose(l, lo, hi);
         }
         base += rows;
-      }
-    }
-
-    /** Updates whole rows [p0, p1) of one Theta whose rows are {@code cols} wide. */
-    private void updateRange(int p0, int p1, int cols) {
-      float[] t = theta;
-      float[] g = grad;
-      switch (optimizer.kind()) {
-        case SGD -> {
-          for (int row = p0; row < p1; row += cols) {
-            t[row] -= lr * (g[row] * inv);
-            for (int p = row + 1; p < row + cols; p++) {
-              t[p] -= lr * (g[p] * inv + reg * t[p]);
-            }
-          }
-        }
-        case MOMENTUM -> {
-          float[] v = state1;
-          for (int row = p0; row < p1; row += cols) {
-            v[row] = mu * v[row] - lr * (g[row] * inv);
-            t[row] += v[row];
-            for (int p = row + 1; p < row + cols; p++) {
-              v[p] = mu * v[p] - lr * (g[p] * inv + reg * t[p]);
-              t[p] += v[p];
-            }
-          }
-        }
-        case ADAM -> {
-          float[] m = state1;
-          float[] v = state2;
-          for (int row = p0; row < p1; row += cols) {
-            for (int p = row; p < row + cols; p++) {
-              float d = p == row ? g[p] * inv : g[p] * inv + reg * t[p];
-              m[p] = b1 * m[p] + (1f - b1) * d;
-              v[p] = b2 * v[p] + (1f - b2) * d * d;
-              t[p] -= adamStep * m[p] / ((float) Math.sqrt(v[p]) * adamScale + eps);
-            }
-          }
-        }
-        case LBFGS -> throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
       }
     }
   }

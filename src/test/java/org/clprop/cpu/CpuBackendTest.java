@@ -43,11 +43,21 @@ class CpuBackendTest {
     compare(new int[] {17, 33, 5}, 1300, 1.5, 9, 2);
   }
 
+  @Test
+  void thePlainJavaFallbackMatchesTheReferenceToo() {
+    compare(new int[] {129, 17, 3, 10}, 70, 0.5, 21, 2, new ScalarKernels());
+    compare(new int[] {3, 1, 2}, 5, 0, 22, 1, new ScalarKernels());
+  }
+
   private static void compare(int[] sizes, int m, double lambda, long seed, int threads) {
+    compare(sizes, m, lambda, seed, threads, CpuKernels.best());
+  }
+
+  private static void compare(int[] sizes, int m, double lambda, long seed, int threads, CpuKernels kernels) {
     Network net = Network.initialise(sizes, seed);
     Dataset data = Tensors.randomData(m, sizes[0], sizes[sizes.length - 1], seed + 1);
     CostGradient want = ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), lambda);
-    try (CpuBackend b = new CpuBackend(sizes, threads)) {
+    try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
       b.setParameters(net.toFlatFloats());
       float[] g = new float[net.parameterCount()];
       double cost = b.costAndGradient(data, lambda, g);

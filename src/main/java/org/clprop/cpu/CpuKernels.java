@@ -1,0 +1,86 @@
+package org.clprop.cpu;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inner loops of the CPU backend, in two implementations with the same results: one on the
+ * JDK's Vector API ({@code jdk.incubator.vector}, used when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}) and one in plain Java for JVMs without it.
+ *
+ * <p>All arrays are row-major with explicit offsets and leading dimensions. Every product computes
+ * each output element as one chain of fused multiply-adds over p in increasing order, whatever the
+ * block of the output a call covers: splitting the output across threads never changes a bit.
+ */
+interface CpuKernels {
+
+  /**
+   * C[i, j] += sum_p opA(i, p) * B[p, j] for i in [i0, i1), j in [j0, j1), p in [0, k), where
+   * opA(i, p) = A[i*lda + p], or A[p*lda + i] when {@code transA}. Vectorised along j: for outputs
+   * at least one vector wide.
+   */
+  void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k);
+
+  /**
+   * C[i, j] += sum_p A[i*lda + p] * Bt[j*ldbt + p]: the product with B given transposed, as dot
+   * products along p. For narrow outputs (a few columns) over a long p.
+   */
+  void gemmDot(float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k);
+
+  /** v[off .. off+n) = g(v) = 1 / (1 + e^-v). */
+  void sigmoid(float[] v, int off, int n);
+
+  /** d[off .. off+n) *= a (1 - a), with a = g(z) the stored activations: d .* g'(z). */
+  void timesSigmoidGradient(float[] d, float[] a, int off, int n);
+
+  /**
+   * One optimiser step on t[off .. off+n) with gradient D = g * inv + reg * t:
+   * SGD when {@code m == null}: t -= lr D; momentum when {@code v == null}: m = mu m - lr D, t += m;
+   * else Adam: m = b1 m + (1-b1) D, v = b2 v + (1-b2) D^2, t -= step m / (sqrt(v) * scale + eps).
+   */
+  void update(UpdateRule r, float[] t, float[] g, float[] m, float[] v, int off, int n, float reg);
+
+  /** Scalars of an update, fixed for one step; mutable so that a step allocates nothing. */
+  final class UpdateRule {
+    float inv;
+    float lr;
+    float mu;
+    float b1;
+    float b2;
+    float eps;
+    float adamStep;
+    float adamScale;
+  }
+
+  /** The Vector API kernels when the JVM has them (and -Dclprop.cpu.vector is not false), else plain Java. */
+  static CpuKernels best() {
+    return Holder.BEST;
+  }
+
+  /** Chooses once per JVM. */
+  final class Holder {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuKernels.class);
+    static final CpuKernels BEST = choose();
+
+    private Holder() {}
+
+    private static CpuKernels choose() {
+      if (!Boolean.parseBoolean(System.getProperty("clprop.cpu.vector", "true"))) {
+        return new ScalarKernels();
+      }
+      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        LOG.info("CPU backend without SIMD kernels: start the JVM with --add-modules jdk.incubator.vector "
+            + "(tools/clprop does) for several times the speed");
+        return new ScalarKernels();
+      }
+      try {
+        return (CpuKernels) Class.forName("org.clprop.cpu.VectorKernels").getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        LOG.warn("Vector API kernels unavailable ({}); using plain Java kernels", e.toString());
+        return new ScalarKernels();
+      }
+    }
+  }
+}

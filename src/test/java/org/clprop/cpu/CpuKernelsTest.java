@@ -1,0 +1,162 @@
+package org.clprop.cpu;
+
+import static org.clprop.testutil.Tensors.assertClose;
+import static org.clprop.testutil.Tensors.widen;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both kernel sets against the three-loop definitions over many shapes and block splits, and the
+ * vector product against the scalar one bit for bit (both are one fma chain per element).
+ */
+class CpuKernelsTest {
+  private static final CpuKernels SCALAR = new ScalarKernels();
+  private static final CpuKernels VECTOR = new VectorKernels();
+  private static final int[] M = {1, 3, 4, 5, 17, 33, 129, 300};
+  private static final int[] N = {1, 3, 16, 17, 32, 33, 129, 530};
+  private static final int[] K = {1, 4, 33, 257, 600};
+
+  @Test
+  void theTestJvmHasTheVectorKernels() {
+    // surefire runs with --add-modules jdk.incubator.vector, so the fast path is the one under test.
+    assertInstanceOf(VectorKernels.class, CpuKernels.best());
+  }
+
+  @Test
+  void productsMatchTheDefinitionOnAwkwardShapes() {
+    Random r = new Random(345);
+    for (int m : M) {
+      for (int n : N) {
+        for (int k : K) {
+          for (boolean trans : new boolean[] {false, true}) {
+            checkGemm(r, m, n, k, trans);
+          }
+          checkDot(r, m, n, k);
+        }
+      }
+    }
+  }
+
+  private static void checkGemm(Random r, int m, int n, int k, boolean trans) {
+    int lda = trans ? m + 2 : k + 1;
+    float[] a = random(r, (trans ? k : m) * lda + 1);
+    float[] b = random(r, k * (n + 3) + 2);
+    float[] c0 = random(r, m * (n + 1) + 1);
+    double[] want = widen(c0);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          sum += (double) (trans ? a[1 + p * lda + i] : a[1 + i * lda + p]) * b[2 + p * (n + 3) + j];
+        }
+        want[1 + i * (n + 1) + j] += sum;
+      }
+    }
+    String what = "gemm " + m + "x" + n + "x" + k + (trans ? " A'" : "");
+    float[] whole = c0.clone();
+    SCALAR.gemm(a, 1, lda, trans, b, 2, n + 3, whole, 1, n + 1, 0, m, 0, n, k);
+    assertClose(want, widen(whole), 1e-4, 1e-4, what + " scalar");
+    // The vector kernel, in four blocks of the output, must equal the scalar whole bit for bit.
+    float[] split = c0.clone();
+    int mi = m / 2;
+    int nj = (n / 2) & ~31;
+    for (int[] blk : new int[][] {{0, mi, 0, nj}, {0, mi, nj, n}, {mi, m, 0, nj}, {mi, m, nj, n}}) {
+      VECTOR.gemm(a, 1, lda, trans, b, 2, n + 3, split, 1, n + 1, blk[0], blk[1], blk[2], blk[3], k);
+    }
+    assertArrayEquals(whole, split, what + " vector in blocks vs scalar");
+  }
+
+  private static void checkDot(Random r, int m, int n, int k) {
+    float[] a = random(r, m * (k + 1));
+    float[] bt = random(r, n * (k + 2) + 1);
+    float[] c0 = random(r, m * n);
+    double[] want = widen(c0);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          sum += (double) a[i * (k + 1) + p] * bt[1 + j * (k + 2) + p];
+        }
+        want[i * n + j] += sum;
+      }
+    }
+    for (CpuKernels kern : new CpuKernels[] {SCALAR, VECTOR}) {
+      float[] c = c0.clone();
+      kern.gemmDot(a, 0, k + 1, bt, 1, k + 2, c, 0, n, 0, m / 2, 0, n, k);
+      kern.gemmDot(a, 0, k + 1, bt, 1, k + 2, c, 0, n, m / 2, m, 0, n, k);
+      assertClose(want, widen(c), 1e-4, 1e-4, "gemmDot " + m + "x" + n + "x" + k + " " + kern.getClass().getSimpleName());
+    }
+  }
+
+  @Test
+  void elementwiseKernelsAgree() {
+    Random r = new Random(9);
+    for (int n : new int[] {1, 15, 16, 17, 100, 1000}) {
+      float[] z = new float[n];
+      for (int i = 0; i < n; i++) {
+        z[i] = (float) (r.nextGaussian() * 8);
+      }
+      z[0] = n > 3 ? -100f : z[0];
+      float[] s = z.clone();
+      float[] v = z.clone();
+      SCALAR.sigmoid(s, 0, n);
+      VECTOR.sigmoid(v, 0, n);
+      double[] want = new double[n];
+      for (int i = 0; i < n; i++) {
+        want[i] = 1 / (1 + Math.exp(-z[i]));
+      }
+      assertClose(want, widen(s), 1e-7, 1e-6, "scalar sigmoid");
+      assertClose(want, widen(v), 1e-7, 1e-6, "vector sigmoid");
+      float[] d1 = random(r, n);
+      float[] d2 = d1.clone();
+      SCALAR.timesSigmoidGradient(d1, s, 0, n);
+      VECTOR.timesSigmoidGradient(d2, s, 0, n);
+      assertClose(widen(d1), widen(d2), 1e-7, 1e-6, "g' product");
+    }
+  }
+
+  @Test
+  void updateRulesAgree() {
+    Random r = new Random(5);
+    CpuKernels.UpdateRule rule = new CpuKernels.UpdateRule();
+    rule.inv = 1f / 7;
+    rule.lr = 0.01f;
+    rule.mu = 0.9f;
+    rule.b1 = 0.9f;
+    rule.b2 = 0.999f;
+    rule.eps = 1e-8f;
+    rule.adamStep = 0.01f / (1 - 0.9f);
+    rule.adamScale = (float) (1 / Math.sqrt(1 - 0.999));
+    int n = 45;
+    for (int kind = 0; kind < 3; kind++) {
+      float[] t1 = random(r, n);
+      float[] g = random(r, n);
+      float[] m1 = kind >= 1 ? random(r, n) : null;
+      float[] v1 = kind == 2 ? abs(random(r, n)) : null;
+      float[] t2 = t1.clone();
+      float[] m2 = m1 == null ? null : m1.clone();
+      float[] v2 = v1 == null ? null : v1.clone();
+      SCALAR.update(rule, t1, g, m1, v1, 0, n, 0.3f);
+      VECTOR.update(rule, t2, g, m2, v2, 0, n, 0.3f);
+      assertClose(widen(t1), widen(t2), 1e-6, 1e-5, "update rule " + kind);
+    }
+  }
+
+  private static float[] abs(float[] f) {
+    for (int i = 0; i < f.length; i++) {
+      f[i] = Math.abs(f[i]);
+    }
+    return f;
+  }
+
+  private static float[] random(Random r, int n) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = r.nextFloat() * 2 - 1;
+    }
+    return f;
+  }
+}
