@@ -1,0 +1,56 @@
+package org.clprop.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.clprop.bench.ThroughputBench;
+import org.clprop.cpu.CpuBackend;
+import org.clprop.data.Dataset;
+import org.clprop.optim.Optimizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code clprop bench}: training throughput on random data of a given shape. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure training samples/s and GFLOP/s on random data (warm-up excluded; median, min, max).")
+final class BenchCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--layers", split = ",", defaultValue = "784,128,10", description = "Layer sizes. Default: ${DEFAULT-VALUE}.")
+  int[] layers;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--examples", defaultValue = "60000", description = "Examples per epoch (Fashion-MNIST's 60000). Default: ${DEFAULT-VALUE}.")
+  int examples;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum or adam. Default: ${DEFAULT-VALUE}.")
+  String optimizer;
+
+  @Option(names = "--threads", description = "CPU threads (default: all processors).")
+  Integer threads;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed epochs. Default: ${DEFAULT-VALUE}.")
+  int runs;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed epochs first. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Override
+  public Integer call() {
+    Optimizer opt = Optimizer.defaults(Optimizer.Kind.valueOf(optimizer.toUpperCase()));
+    if (!opt.isMinibatch()) {
+      throw new IllegalArgumentException("--optimizer: bench measures minibatch training; use sgd, momentum or adam");
+    }
+    Dataset data = ThroughputBench.randomData(layers, examples, 1);
+    PrintWriter out = spec.commandLine().getOut();
+    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    try (CpuBackend cpu = new CpuBackend(layers, t)) {
+      out.println(ThroughputBench.run(cpu, data, batch, opt, warmup, runs));
+    }
+    return 0;
+  }
+}
