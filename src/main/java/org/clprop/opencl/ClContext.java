@@ -1,0 +1,88 @@
+package org.clprop.opencl;
+
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_queue_properties;
+
+/** Owns one OpenCL context and one in-order command queue on one device. */
+public final class ClContext implements AutoCloseable {
+  private final ClDevice device;
+  private cl_context context;
+  private cl_command_queue queue;
+
+  public ClContext(ClDevice device) {
+    this.device = device;
+    try {
+      cl_context_properties props = new cl_context_properties();
+      props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
+      context = CL.clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
+      queue = openCl2OrLater(device.version())
+          ? CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null)
+          : createLegacyQueue();
+    } catch (CLException e) {
+      close();
+      throw OpenClException.of("creating a context and queue on " + device.name(), e);
+    }
+  }
+
+  @SuppressWarnings("deprecation")
+  private cl_command_queue createLegacyQueue() {
+    return CL.clCreateCommandQueue(context, device.id(), 0, null);
+  }
+
+  /** "OpenCL 1.2 ..." is before 2.0; "OpenCL 3.0 ..." and "OpenCL 2.1 ..." are not. */
+  static boolean openCl2OrLater(String version) {
+    String[] words = version.split("\\s+");
+    if (words.length < 2) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(words[1].split("\\.")[0]) >= 2;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  public ClDevice device() {
+    return device;
+  }
+
+  cl_context context() {
+    return context;
+  }
+
+  public cl_command_queue queue() {
+    return queue;
+  }
+
+  public ClBuffer buffer(String name, long bytes) {
+    return new ClBuffer(this, name, bytes);
+  }
+
+  /** Waits for everything queued to finish. */
+  public void finish() {
+    try {
+      CL.clFinish(queue);
+    } catch (CLException e) {
+      throw OpenClException.of("waiting for the queue on " + device.name(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (queue != null) {
+      CL.clReleaseCommandQueue(queue);
+      queue = null;
+    }
+    if (context != null) {
+      CL.clReleaseContext(context);
+      context = null;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package org.clprop.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Launchers for every kernel of {@code kernels/*.cl}: each sets the arguments in the kernel's order,
+ * sizes the launch and enqueues it; none waits. The backend's training loop calls only these.
+ */
+public final class ClKernels implements AutoCloseable {
+  /** GEMM epilogues, as in matmul.cl. */
+  public static final int STORE = 0;
+  public static final int BIAS_SIGMOID = 1;
+  public static final int BIAS_SIGMOID_KEEP_Z = 2;
+  public static final int TIMES_SIGMOID_GRADIENT = 3;
+
+  private static final int GROUP_1D = 64;
+
+  private final ClContext ctx;
+  private final ClProgram program;
+  private final KernelParams params;
+  private final List<ClKernel> all = new ArrayList<>();
+  private final ClKernel gemmNt;
+  private final ClKernel gemmNn;
+  private final ClKernel gemmTn;
+  private final ClKernel gatherRows;
+  private final ClKernel gatherLabels;
+  private final ClKernel outputDelta;
+  private final ClKernel columnSum;
+  private final ClKernel scaleGradient;
+  private final ClKernel reduceMetrics;
+  private final ClKernel sumSquares;
+  private final ClKernel sgd;
+  private final ClKernel momentum;
+  private final ClKernel adam;
+
+  /** Builds (or loads from the cache) the program for {@code ctx}'s device with tile sizes for it. */
+  public ClKernels(ClContext ctx) {
+    this(ctx, KernelParams.forDevice(ctx.device()), ProgramCache.fromEnvironment());
+  }
+
+  ClKernels(ClContext ctx, KernelParams params, ProgramCache cache) {
+    this.ctx = ctx;
+    this.params = params;
+    this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions(), cache);
+    try {
+      gemmNt = kernel("gemm_nt");
+      gemmNn = kernel("gemm_nn");
+      gemmTn = kernel("gemm_tn");
+      gatherRows = kernel("gather_rows");
+      gatherLabels = kernel("gather_labels");
+      outputDelta = kernel("output_delta");
+      columnSum = kernel("column_sum");
+      scaleGradient = kernel("scale_gradient");
+      reduceMetrics = kernel("reduce_metrics");
+      sumSquares = kernel("sum_squares");
+      sgd = kernel("sgd_update");
+      momentum = kernel("momentum_update");
+      adam = kernel("adam_update");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private ClKernel kernel(String name) {
+    ClKernel k = new ClKernel(ctx, program, name);
+    all.add(k);
+    return k;
+  }
+
+  public KernelParams params() {
+    return params;
+  }
+
+  /** Whether the program came from the on-disk binary cache rather than the compiler. */
+  public boolean programFromCache() {
+    return program.fromCache();
+  }
+
+  public double programMillis() {
+    return program.buildMillis();
+  }
+
+  /**
+   * C(i, j) = epilogue(sum_p A(i, p) B(p, j)) for i < m, j < n, p < k; the variant ("nt", "nn",
+   * "tn") says how A and B are stored, as matmul.cl describes. X and Z serve the epilogue and may
+   * be any buffer when it does not read them.
+   */
+  public void gemm(String variant, int m, int n, int k, ClBuffer a, int aoff, int lda, ClBuffer b, int boff, int ldb,
+      ClBuffer c, int coff, int ldc, int mode, float beta, ClBuffer x, int xoff, int ldx, ClBuffer z, int zoff) {
+    ClKernel kern = switch (variant) {
+      case "nt" -> gemmNt;
+      case "nn" -> gemmNn;
+      case "tn" -> gemmTn;
+      default -> throw new IllegalArgumentException("gemm variant " + variant);
+    };
+    if (m == 0 || n == 0) {
+      return;
+    }
+    kern.args().arg(m).arg(n).arg(k).arg(a).arg(aoff).arg(lda).arg(b).arg(boff).arg(ldb).arg(c).arg(coff).arg(ldc)
+        .arg(mode).arg(beta).arg(x).arg(xoff).arg(ldx).arg(z).arg(zoff);
+    int rtsN = params.tsN() / params.wptN();
+    int rtsM = params.tsM() / params.wptM();
+    long groupsN = (n + params.tsN() - 1) / params.tsN();
+    long groupsM = (m + params.tsM() - 1) / params.tsM();
+    kern.launch(groupsN * rtsN, groupsM * rtsM, rtsN, rtsM);
+  }
+
+  /** X(n, f) = Xall[order[from + i], :]. */
+  public void gatherRows(ClBuffer xAll, ClBuffer order, int from, int n, int f, ClBuffer x) {
+    gatherRows.args().arg(xAll).arg(order).arg(from).arg(n).arg(f).arg(x);
+    gatherRows.launch(ClKernel.roundUp(f, 16), ClKernel.roundUp(n, 4), 16, 4);
+  }
+
+  /** y[i] = labels[order[from + i]]. */
+  public void gatherLabels(ClBuffer labels, ClBuffer order, int from, int n, ClBuffer y) {
+    gatherLabels.args().arg(labels).arg(order).arg(from).arg(n).arg(y);
+    gatherLabels.launch1d(n, GROUP_1D);
+  }
+
+  /** D = A - Y, per-row cross-entropy into cost, per-row hit (argmax == label) into hit. */
+  public void outputDelta(int n, int k, ClBuffer a, ClBuffer z, ClBuffer y, ClBuffer d, ClBuffer cost, ClBuffer hit) {
+    outputDelta.args().arg(n).arg(k).arg(a).arg(z).arg(y).arg(d).arg(cost).arg(hit);
+    outputDelta.launch1d(n, GROUP_1D);
+  }
+
+  /** G[goff + j*ldg] = beta G[..] + sum_i D(i, j), D (n, out). */
+  public void columnSum(int n, int out, ClBuffer d, ClBuffer g, int goff, int ldg, float beta) {
+    columnSum.args().arg(n).arg(out).arg(d).arg(g).arg(goff).arg(ldg).arg(beta);
+    columnSum.launch1d(out, GROUP_1D);
+  }
+
+  /** G = G inv_m + reg T off column 0, over one (rows, cols) matrix at off. */
+  public void scaleGradient(int rows, int cols, int off, ClBuffer g, ClBuffer t, float invM, float reg) {
+    scaleGradient.args().arg(rows).arg(cols).arg(off).arg(g).arg(t).arg(invM).arg(reg);
+    scaleGradient.launch1d((long) rows * cols, GROUP_1D);
+  }
+
+  /** out[2 slot] = sum cost[0..n), out[2 slot + 1] = sum hit[0..n). */
+  public void reduceMetrics(int n, ClBuffer cost, ClBuffer hit, ClBuffer out, int slot) {
+    reduceMetrics.args().arg(n).arg(cost).arg(hit).arg(out).arg(slot);
+    reduceMetrics.launch(params.reductionGroup(), 1, params.reductionGroup(), 1);
+  }
+
+  /** out[slot] = sum over c >= 1 of T(j, c)^2 for the (rows, cols) matrix at off. */
+  public void sumSquares(int rows, int cols, int off, ClBuffer t, ClBuffer out, int slot) {
+    sumSquares.args().arg(rows).arg(cols).arg(off).arg(t).arg(out).arg(slot);
+    sumSquares.launch(params.reductionGroup(), 1, params.reductionGroup(), 1);
+  }
+
+  public void sgd(int p, ClBuffer t, ClBuffer d, float lr) {
+    sgd.args().arg(p).arg(t).arg(d).arg(lr);
+    sgd.launch1d(p, GROUP_1D);
+  }
+
+  public void momentum(int p, ClBuffer t, ClBuffer d, ClBuffer v, float lr, float mu) {
+    momentum.args().arg(p).arg(t).arg(d).arg(v).arg(lr).arg(mu);
+    momentum.launch1d(p, GROUP_1D);
+  }
+
+  public void adam(int p, ClBuffer t, ClBuffer d, ClBuffer m, ClBuffer v, float b1, float b2, float eps, float step,
+      float scale) {
+    adam.args().arg(p).arg(t).arg(d).arg(m).arg(v).arg(b1).arg(b2).arg(eps).arg(step).arg(scale);
+    adam.launch1d(p, GROUP_1D);
+  }
+
+  @Override
+  public void close() {
+    for (ClKernel k : all) {
+      k.close();
+    }
+    all.clear();
+    program.close();
+  }
+}

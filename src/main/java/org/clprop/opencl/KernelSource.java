@@ -1,0 +1,60 @@
+package org.clprop.opencl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The OpenCL C source of clprop's program: the files of the top-level {@code kernels/} folder,
+ * read from the jar's {@code /kernels}, or from a folder named by {@code -Dclprop.kernels.dir} or
+ * {@code CLPROP_KERNELS_DIR} so that an edited kernel takes effect without a rebuild.
+ */
+public final class KernelSource {
+  /** In this order: shared definitions first. */
+  static final String[] FILES = {"common.cl", "matmul.cl", "backprop.cl", "optimizers.cl"};
+
+  private KernelSource() {}
+
+  /** The folder override, or null for the jar's copy. */
+  public static Path overrideDir() {
+    String dir = System.getProperty("clprop.kernels.dir");
+    if (dir == null || dir.isBlank()) {
+      dir = System.getenv("CLPROP_KERNELS_DIR");
+    }
+    return dir == null || dir.isBlank() ? null : Path.of(dir);
+  }
+
+  /** The concatenated source, each file introduced by a line naming it. */
+  public static String load() {
+    Path dir = overrideDir();
+    StringBuilder sb = new StringBuilder();
+    for (String f : FILES) {
+      sb.append("// ---- ").append(f).append('\n').append(dir == null ? fromJar(f) : fromDir(dir, f)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String fromJar(String file) {
+    try (InputStream in = KernelSource.class.getResourceAsStream("/kernels/" + file)) {
+      if (in == null) {
+        throw new IllegalStateException("kernel source /kernels/" + file + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading /kernels/" + file, e);
+    }
+  }
+
+  private static String fromDir(Path dir, String file) {
+    Path p = dir.resolve(file);
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading kernel source " + p + " (from clprop.kernels.dir / CLPROP_KERNELS_DIR)",
+          e);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package org.clprop.opencl;
+
+import static org.clprop.testutil.Tensors.assertClose;
+import static org.clprop.testutil.Tensors.widen;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every kernel against its CPU counterpart on random inputs over many shapes (PoCL in CI). */
+class ClKernelsTest {
+  private static final int[] SHAPES = {1, 3, 17, 33, 129};
+  private static ClContext ctx;
+  private static ClKernels k;
+  private final List<ClBuffer> buffers = new ArrayList<>();
+  private final Random r = new Random(345);
+
+  @BeforeAll
+  static void open() {
+    ctx = new ClContext(OpenClTests.device());
+    k = new ClKernels(ctx);
+  }
+
+  @AfterAll
+  static void release() {
+    if (k != null) {
+      k.close();
+    }
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
+  @AfterEach
+  void freeBuffers() {
+    buffers.forEach(ClBuffer::close);
+    buffers.clear();
+  }
+
+  private ClBuffer up(float[] v) {
+    ClBuffer b = ctx.buffer("test", (long) v.length * 4);
+    b.write(ctx.queue(), v, 0, 0, v.length);
+    buffers.add(b);
+    return b;
+  }
+
+  private ClBuffer up(int[] v) {
+    ClBuffer b = ctx.buffer("test", (long) v.length * 4);
+    b.write(ctx.queue(), v, 0, 0, v.length);
+    buffers.add(b);
+    return b;
+  }
+
+  private static float[] down(ClBuffer b, int n) {
+    float[] out = new float[n];
+    b.read(ctx.queue(), 0, out, 0, n);
+    return out;
+  }
+
+  private float[] random(int n) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = r.nextFloat() * 2 - 1;
+    }
+    return f;
+  }
+
+  @Test
+  void gemmVariantsAndEpiloguesMatchTheDefinition() {
+    for (int m : SHAPES) {
+      for (int n : SHAPES) {
+        for (int kk : SHAPES) {
+          for (String v : new String[] {"nt", "nn", "tn"}) {
+            checkGemm(v, m, n, kk, (m + n + kk) % 4);
+          }
+        }
+      }
+    }
+    // The long edges: 1000 in each position, not a multiple of any tile.
+    for (int[] mnk : new int[][] {{1000, 17, 33}, {33, 1000, 17}, {17, 33, 1000}, {129, 1000, 129}}) {
+      for (String v : new String[] {"nt", "nn", "tn"}) {
+        for (int mode = 0; mode < 4; mode++) {
+          checkGemm(v, mnk[0], mnk[1], mnk[2], mode);
+        }
+      }
+    }
+  }
+
+  /** C = epilogue(sum_p A(i,p) B(p,j)) with offsets and padded leading dimensions, against doubles. */
+  private void checkGemm(String variant, int m, int n, int kk, int mode) {
+    boolean ta = variant.charAt(0) == 't';
+    boolean tb = variant.charAt(1) == 't';
+    int lda = (ta ? m : kk) + 2;
+    int ldb = (tb ? kk : n) + 1;
+    int ldc = n + 3;
+    int aoff = 5;
+    int boff = 2;
+    int coff = 1;
+    float[] a = random(aoff + (ta ? kk : m) * lda);
+    float[] b = random(boff + (tb ? n : kk) * ldb);
+    float[] c = random(coff + m * ldc);
+    float[] x = random(Math.max(m, n) * (n + 1) + 1);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = Math.abs(x[i]);
+    }
+    float beta = mode == 0 && (m + kk) % 2 == 1 ? 1f : 0f;
+    double[] want = widen(c);
+    double[] wantZ = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < kk; p++) {
+          double av = ta ? a[aoff + p * lda + i] : a[aoff + i * lda + p];
+          double bv = tb ? b[boff + j * ldb + p] : b[boff + p * ldb + j];
+          sum += av * bv;
+        }
+        int at = coff + i * ldc + j;
+        switch (mode) {
+          case 0 -> want[at] = sum + beta * c[at];
+          case 1, 2 -> {
+            double z = sum + x[j * (n + 1)];
+            wantZ[i * n + j] = z;
+            want[at] = 1 / (1 + Math.exp(-z));
+          }
+          default -> {
+            double xv = x[i * (n + 1) + j];
+            want[at] = sum * xv * (1 - xv);
+          }
+        }
+      }
+    }
+    ClBuffer cb = up(c);
+    ClBuffer zb = up(new float[m * n]);
+    int ldx = mode == 3 ? n + 1 : n + 1;
+    k.gemm(variant, m, n, kk, up(a), aoff, lda, up(b), boff, ldb, cb, coff, ldc, mode, beta, up(x), 0, ldx, zb, 0);
+    String what = "gemm_" + variant + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
+    assertClose(want, widen(down(cb, c.length)), 1e-5, 1e-4, what);
+    if (mode == 2) {
+      assertClose(wantZ, widen(down(zb, m * n)), 1e-5, 1e-4, what + " z");
+    }
+  }
+
+  @Test
+  void gatherAndOutputDeltaAndReductions() {
+    for (int n : new int[] {1, 3, 17, 33, 129, 1000}) {
+      int f = 1 + n % 7;
+      int kOut = 1 + n % 11;
+      int total = n + 5;
+      float[] xAll = random(total * f);
+      int[] labels = new int[total];
+      int[] order = new int[total];
+      for (int i = 0; i < total; i++) {
+        labels[i] = r.nextInt(kOut);
+        order[i] = (i * 7 + 3) % total;
+      }
+      ClBuffer xb = up(new float[n * f]);
+      ClBuffer yb = up(new int[n]);
+      k.gatherRows(up(xAll), up(order), 2, n, f, xb);
+      k.gatherLabels(up(labels), up(order), 2, n, yb);
+      float[] gx = down(xb, n * f);
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < f; c++) {
+          assertEquals(xAll[order[2 + i] * f + c], gx[i * f + c]);
+        }
+      }
+      // output_delta on z and a = g(z).
+      float[] z = random(n * kOut);
+      float[] a = new float[z.length];
+      for (int i = 0; i < z.length; i++) {
+        z[i] *= 6;
+        a[i] = (float) (1 / (1 + Math.exp(-z[i])));
+      }
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = labels[order[2 + i]];
+      }
+      ClBuffer d = up(new float[n * kOut]);
+      ClBuffer cost = up(new float[n]);
+      ClBuffer hit = up(new float[n]);
+      k.outputDelta(n, kOut, up(a), up(z), yb, d, cost, hit);
+      double[] wantD = new double[n * kOut];
+      double wantCost = 0;
+      int wantHits = 0;
+      for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int j = 0; j < kOut; j++) {
+          double t = j == y[i] ? 1 : 0;
+          double h = 1 / (1 + Math.exp(-(double) z[i * kOut + j]));
+          wantCost += -t * Math.log(h) - (1 - t) * Math.log(1 - h);
+          wantD[i * kOut + j] = a[i * kOut + j] - t;
+          if (a[i * kOut + j] > a[i * kOut + best]) {
+            best = j;
+          }
+        }
+        wantHits += best == y[i] ? 1 : 0;
+      }
+      assertClose(wantD, widen(down(d, n * kOut)), 1e-7, 1e-6, "output delta n=" + n);
+      ClBuffer metrics = up(new float[6]);
+      k.reduceMetrics(n, cost, hit, metrics, 1);
+      float[] mv = down(metrics, 6);
+      assertEquals(wantCost, mv[2], 1e-4 * Math.max(1, wantCost), "cost sum n=" + n);
+      assertEquals(wantHits, mv[3], "hits n=" + n);
+      // column sums into a Theta-layout gradient, overwriting then accumulating.
+      float[] g = random(kOut * (f + 1) + 3);
+      ClBuffer gb = up(g);
+      k.columnSum(n, kOut, d, gb, 3, f + 1, 0f);
+      k.columnSum(n, kOut, d, gb, 3, f + 1, 1f);
+      float[] gv = down(gb, g.length);
+      for (int j = 0; j < kOut; j++) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += wantD[i * kOut + j];
+        }
+        assertEquals(2 * sum, gv[3 + j * (f + 1)], 1e-4 * Math.max(1, Math.abs(sum)), "column sum " + j);
+      }
+    }
+  }
+
+  @Test
+  void scaleSumOfSquaresAndOptimisersMatchTheCpuKernels() {
+    for (int rows : new int[] {1, 3, 17, 129}) {
+      for (int cols : new int[] {2, 34, 1001}) {
+        int off = 7;
+        int p = rows * cols;
+        float[] t = random(off + p);
+        float[] g = random(off + p);
+        ClBuffer tb = up(t);
+        ClBuffer gb = up(g);
+        k.scaleGradient(rows, cols, off, gb, tb, 0.25f, 0.1f);
+        float[] gv = down(gb, g.length);
+        double squares = 0;
+        for (int i = 0; i < p; i++) {
+          boolean bias = i % cols == 0;
+          double want = g[off + i] * 0.25 + (bias ? 0 : 0.1 * t[off + i]);
+          assertEquals(want, gv[off + i], 1e-6, "scale " + rows + "x" + cols + " at " + i);
+          squares += bias ? 0 : (double) t[off + i] * t[off + i];
+        }
+        ClBuffer out = up(new float[3]);
+        k.sumSquares(rows, cols, off, tb, out, 2);
+        assertEquals(squares, down(out, 3)[2], 1e-4 * Math.max(1, squares), "sum of squares");
+      }
+    }
+    int n = 1000;
+    float[] t0 = random(n);
+    float[] d = random(n);
+    float[] m0 = random(n);
+    float[] v0 = random(n);
+    for (int i = 0; i < n; i++) {
+      v0[i] = Math.abs(v0[i]);
+    }
+    for (int kind = 0; kind < 3; kind++) {
+      ClBuffer tb = up(t0);
+      ClBuffer mb = up(m0);
+      ClBuffer vb = up(v0);
+      float[] t = t0.clone();
+      float[] m = m0.clone();
+      float[] v = v0.clone();
+      String what;
+      switch (kind) {
+        case 0 -> {
+          what = "sgd";
+          k.sgd(n, tb, up(d), 0.05f);
+          for (int i = 0; i < n; i++) {
+            t[i] -= 0.05f * d[i];
+          }
+        }
+        case 1 -> {
+          what = "momentum";
+          k.momentum(n, tb, up(d), mb, 0.05f, 0.9f);
+          for (int i = 0; i < n; i++) {
+            m[i] = 0.9f * m[i] - 0.05f * d[i];
+            t[i] += m[i];
+          }
+        }
+        default -> {
+          what = "adam";
+          float step = 0.001f / (1 - 0.9f);
+          float scale = (float) (1 / Math.sqrt(1 - 0.999));
+          k.adam(n, tb, up(d), mb, vb, 0.9f, 0.999f, 1e-8f, step, scale);
+          for (int i = 0; i < n; i++) {
+            m[i] = 0.9f * m[i] + 0.1f * d[i];
+            v[i] = 0.999f * v[i] + 0.001f * d[i] * d[i];
+            t[i] -= step * m[i] / ((float) Math.sqrt(v[i]) * scale + 1e-8f);
+          }
+        }
+      }
+      assertClose(widen(t), widen(down(tb, n)), 1e-6, 1e-5, what + " weights");
+      if (kind >= 1) {
+        assertClose(widen(m), widen(down(mb, n)), 1e-6, 1e-5, what + " first moment");
+      }
+      if (kind == 2) {
+        assertClose(widen(v), widen(down(vb, n)), 1e-7, 1e-5, what + " second moment");
+      }
+    }
+  }
+}

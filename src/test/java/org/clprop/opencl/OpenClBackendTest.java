@@ -1,0 +1,141 @@
+package org.clprop.opencl;
+
+import static org.clprop.testutil.Tensors.assertClose;
+import static org.clprop.testutil.Tensors.widen;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.clprop.backend.Backend;
+import org.clprop.backend.Evaluation;
+import org.clprop.backend.StepMetrics;
+import org.clprop.core.CostGradient;
+import org.clprop.core.Network;
+import org.clprop.cpu.CpuBackend;
+import org.clprop.data.Dataset;
+import org.clprop.optim.Optimizer;
+import org.clprop.reference.CourseFixtures;
+import org.clprop.reference.ReferenceBackprop;
+import org.clprop.testutil.Tensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenCL backend against the double reference and against the CPU backend, step by step. */
+class OpenClBackendTest {
+  private static ClDevice device;
+
+  @BeforeAll
+  static void device() {
+    device = OpenClTests.device();
+  }
+
+  @Test
+  void costAndGradientsMatchTheReferenceOnAwkwardNetworks() {
+    Random r = new Random(77);
+    int[] awkward = {1, 3, 17, 33, 129};
+    for (int net = 0; net < 10; net++) {
+      int layers = 2 + net % 4;
+      int[] sizes = new int[layers];
+      for (int l = 0; l < layers; l++) {
+        sizes[l] = awkward[r.nextInt(awkward.length)];
+      }
+      sizes[layers - 1] = Math.max(2, sizes[layers - 1] % 11);
+      int m = 1 + r.nextInt(1500);
+      double lambda = net % 2 == 0 ? 0 : 0.5 + 2 * r.nextDouble();
+      Network n = Network.initialise(sizes, net);
+      Dataset data = Tensors.randomData(m, sizes[0], sizes[layers - 1], net + 100);
+      CostGradient want = ReferenceBackprop.costAndGradients(n, widen(data.x()), data.labels(), lambda);
+      try (OpenClBackend b = new OpenClBackend(sizes, device)) {
+        b.setParameters(n.toFlatFloats());
+        float[] g = new float[n.parameterCount()];
+        double cost = b.costAndGradient(data, lambda, g);
+        String what = Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
+        assertEquals(want.cost(), cost, 1e-5 * Math.max(1, want.cost()), what + " cost");
+        assertClose(want.gradients(), Network.fromFlatFloats(sizes, g).thetas(), 2e-5, 2e-4, what);
+      }
+    }
+  }
+
+  @Test
+  void publishedCheckNnGradientsValuesHold() {
+    float[] x = new float[15];
+    double[] xd = CourseFixtures.x();
+    for (int i = 0; i < 15; i++) {
+      x[i] = (float) xd[i];
+    }
+    Dataset data = Dataset.of(x, CourseFixtures.LABELS.clone(), 3, 3);
+    Network net = CourseFixtures.network();
+    try (OpenClBackend b = new OpenClBackend(CourseFixtures.SIZES, device)) {
+      b.setParameters(net.toFlatFloats());
+      for (double lambda : new double[] {0, 3}) {
+        float[] g = new float[net.parameterCount()];
+        b.costAndGradient(data, lambda, g);
+        double[] u = new CostGradient(0, Network.fromFlatFloats(CourseFixtures.SIZES, g).thetas()).unrolledColumnMajor();
+        if (lambda == 0) {
+          assertClose(new double[] {-0.0092782524, 0.0088991196, -0.0083601076, 0.3145449700},
+              new double[] {u[0], u[1], u[2], u[20]}, 1e-6, 1e-4, "lambda 0 entries 1..3, 21");
+        } else {
+          assertClose(new double[] {-0.016767980, 0.039433483, 0.059335556}, new double[] {u[5], u[6], u[7]}, 1e-6,
+              1e-4, "lambda 3 entries 6..8");
+        }
+      }
+    }
+  }
+
+  @Test
+  void tenTrainingStepsMatchTheCpuBackend() {
+    int[] sizes = {129, 33, 17, 10};
+    Dataset data = Tensors.randomData(700, 129, 10, 4);
+    for (Optimizer opt : new Optimizer[] {Optimizer.sgd(0.3), Optimizer.momentum(0.1, 0.9), Optimizer.adam(0.003)}) {
+      for (boolean stream : new boolean[] {false, true}) {
+        compareSteps(sizes, data, opt, stream);
+      }
+    }
+  }
+
+  private static void compareSteps(int[] sizes, Dataset data, Optimizer opt, boolean stream) {
+    Network start = Network.initialise(sizes, 5);
+    int[] order = new int[data.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = (i * 13) % order.length;
+    }
+    String was = System.getProperty("clprop.opencl.stream");
+    System.setProperty("clprop.opencl.stream", Boolean.toString(stream));
+    try (Backend cl = new OpenClBackend(sizes, device); Backend cpu = new CpuBackend(sizes, 2)) {
+      for (Backend b : new Backend[] {cl, cpu}) {
+        b.setParameters(start.toFlatFloats());
+        b.setOptimizer(opt);
+        b.bindTrainingSet(data, 64);
+        b.setOrder(order);
+        for (int step = 0; step < 10; step++) {
+          b.trainStep(step * 67 % 600, 1 + (step * 31) % 64, 0.7);
+        }
+      }
+      String what = opt.kind() + (stream ? " streaming" : " resident");
+      StepMetrics mc = cl.takeMetrics();
+      StepMetrics mp = cpu.takeMetrics();
+      assertEquals(mp.examples(), mc.examples(), what);
+      assertEquals(mp.costSum(), mc.costSum(), 1e-4 * mp.costSum(), what + " summed cost of 10 steps");
+      assertEquals(mp.correct(), mc.correct(), 2, what + " correct predictions");
+      assertClose(widen(cpu.parameters()), widen(cl.parameters()), 1e-5, 1e-3, what + " weights after 10 steps");
+      float[] gc = new float[start.parameterCount()];
+      float[] gp = new float[start.parameterCount()];
+      double jc = cl.costAndGradient(data, 0.7, gc);
+      double jp = cpu.costAndGradient(data, 0.7, gp);
+      assertEquals(jp, jc, 1e-5 * jp, what + " J");
+      assertClose(widen(gp), widen(gc), 2e-5, 2e-3, what + " D after 10 steps");
+      Evaluation ec = cl.evaluate(data, 0.7);
+      Evaluation ep = cpu.evaluate(data, 0.7);
+      assertEquals(ep.accuracy(), ec.accuracy(), 3.0 / data.size(), what + " accuracy");
+      float[] x = Arrays.copyOf(data.x(), 5 * 129);
+      assertClose(widen(cpu.predictProbabilities(x, 5)), widen(cl.predictProbabilities(x, 5)), 1e-5, 1e-3,
+          what + " probabilities");
+    } finally {
+      if (was == null) {
+        System.clearProperty("clprop.opencl.stream");
+      } else {
+        System.setProperty("clprop.opencl.stream", was);
+      }
+    }
+  }
+}
