@@ -3,7 +3,11 @@ package org.clprop.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.clprop.bench.ThroughputBench;
+import java.util.Optional;
 import org.clprop.cpu.CpuBackend;
+import org.clprop.opencl.ClDevice;
+import org.clprop.opencl.OpenCl;
+import org.clprop.opencl.OpenClBackend;
 import org.clprop.data.Dataset;
 import org.clprop.optim.Optimizer;
 import picocli.CommandLine.Command;
@@ -33,6 +37,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads (default: all processors).")
   Integer threads;
 
+  @Option(names = "--backend", defaultValue = "all", description = "all, cpu or opencl. Default: ${DEFAULT-VALUE}.")
+  String backend;
+
+  @Option(names = "--device", description = "OpenCL device by index or name (default: the best GPU, else any device).")
+  String device;
+
   @Option(names = "--runs", defaultValue = "5", description = "Timed epochs. Default: ${DEFAULT-VALUE}.")
   int runs;
 
@@ -48,8 +58,26 @@ final class BenchCommand implements Callable<Integer> {
     Dataset data = ThroughputBench.randomData(layers, examples, 1);
     PrintWriter out = spec.commandLine().getOut();
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    try (CpuBackend cpu = new CpuBackend(layers, t)) {
-      out.println(ThroughputBench.run(cpu, data, batch, opt, warmup, runs));
+    if (!backend.equals("opencl")) {
+      try (CpuBackend cpu = new CpuBackend(layers, t)) {
+        out.println(ThroughputBench.run(cpu, data, batch, opt, warmup, runs));
+        out.flush();
+      }
+    }
+    if (!backend.equals("cpu")) {
+      String spec = device != null ? device : OpenCl.deviceFromEnvironment();
+      Optional<ClDevice> d = OpenCl.choose(spec, false);
+      if (d.isEmpty()) {
+        out.println("opencl: unavailable: " + OpenCl.whyNone(spec, false));
+      } else {
+        long t0 = System.nanoTime();
+        try (OpenClBackend cl = new OpenClBackend(layers, d.get())) {
+          double startMs = (System.nanoTime() - t0) / 1e6;
+          out.printf("opencl start-up: %.0f ms (program %s in %.0f ms)%n", startMs,
+              cl.kernels().programFromCache() ? "loaded from the cache" : "compiled", cl.kernels().programMillis());
+          out.println(ThroughputBench.run(cl, data, batch, opt, warmup, runs));
+        }
+      }
     }
     return 0;
   }

@@ -1,0 +1,118 @@
+package org.clprop.data;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (the format of MNIST and Fashion-MNIST), gzipped or not: a big-endian header of
+ * two zero bytes, a type byte (0x08, unsigned bytes, is the only type these datasets use), the
+ * number of dimensions, then each dimension as a 32-bit integer, then the data.
+ *
+ * <p>Sizes are checked against the data actually present, so a header that claims more than the
+ * file holds fails with a message instead of a huge allocation.
+ */
+public final class IdxReader {
+  /** An IDX array of unsigned bytes with its dimensions. */
+  public record IdxArray(int[] dims, byte[] data) {
+    public int count() {
+      return dims[0];
+    }
+
+    /** Values per item: the product of the dimensions after the first. */
+    public int itemSize() {
+      int n = 1;
+      for (int i = 1; i < dims.length; i++) {
+        n *= dims[i];
+      }
+      return n;
+    }
+  }
+
+  /** Largest array read: 2^31 - 1 bytes, Java's array limit. */
+  private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+  private IdxReader() {}
+
+  public static IdxArray read(Path file) {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      raw.mark(2);
+      int b0 = raw.read();
+      int b1 = raw.read();
+      raw.reset();
+      boolean gz = b0 == 0x1f && b1 == 0x8b;
+      try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
+        return read(in, file.toString());
+      }
+    } catch (NoSuchFileException e) {
+      throw new DataFormatException(file + ": no such file");
+    } catch (ZipException e) {
+      throw new DataFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+    } catch (EOFException e) {
+      throw new DataFormatException(file + ": truncated gzip data", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads one IDX array from {@code in}; {@code name} appears in error messages. */
+  public static IdxArray read(InputStream in, String name) throws IOException {
+    byte[] head = in.readNBytes(4);
+    if (head.length < 4) {
+      throw new DataFormatException(name + ": " + head.length + " bytes, too short for an IDX header (byte offset "
+          + head.length + ")");
+    }
+    if (head[0] != 0 || head[1] != 0) {
+      throw new DataFormatException(String.format("%s: bad IDX magic %02x%02x%02x%02x at byte offset 0 "
+          + "(expected 0000 then type and dimension count)", name, head[0], head[1], head[2], head[3]));
+    }
+    if ((head[2] & 0xff) != 0x08) {
+      throw new DataFormatException(String.format("%s: IDX type 0x%02x at byte offset 2; only unsigned bytes "
+          + "(0x08) are supported", name, head[2] & 0xff));
+    }
+    int nd = head[3] & 0xff;
+    if (nd < 1 || nd > 4) {
+      throw new DataFormatException(name + ": " + nd + " dimensions at byte offset 3; expected 1 to 4");
+    }
+    byte[] dimBytes = in.readNBytes(4 * nd);
+    if (dimBytes.length < 4 * nd) {
+      throw new DataFormatException(name + ": header ends at byte offset " + (4 + dimBytes.length) + ", inside the "
+          + nd + " dimensions");
+    }
+    int[] dims = new int[nd];
+    long total = 1;
+    for (int i = 0; i < nd; i++) {
+      int at = 4 * i;
+      dims[i] = ((dimBytes[at] & 0xff) << 24) | ((dimBytes[at + 1] & 0xff) << 16) | ((dimBytes[at + 2] & 0xff) << 8)
+          | (dimBytes[at + 3] & 0xff);
+      if (dims[i] <= 0) {
+        throw new DataFormatException(name + ": dimension " + i + " is " + dims[i] + " at byte offset " + (4 + at)
+            + "; dimensions must be positive");
+      }
+      total *= dims[i];
+      if (total > MAX_BYTES) {
+        throw new DataFormatException(name + ": the header claims more than " + MAX_BYTES + " values; not an IDX "
+            + "file clprop can hold");
+      }
+    }
+    int headerBytes = 4 + 4 * nd;
+    // readNBytes grows its buffer only as data arrives, so a false claim costs no more than the file.
+    byte[] data = in.readNBytes((int) total);
+    if (data.length < total) {
+      throw new DataFormatException(name + ": truncated: the header claims " + total + " values but the data ends "
+          + "at byte offset " + (headerBytes + data.length));
+    }
+    if (in.read() != -1) {
+      throw new DataFormatException(name + ": trailing bytes after the " + total + " values the header claims (byte "
+          + "offset " + (headerBytes + total) + ")");
+    }
+    return new IdxArray(dims, data);
+  }
+}

@@ -1,0 +1,68 @@
+package org.clprop.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The MNIST layout shared by MNIST and Fashion-MNIST: four IDX files in one folder, gzipped or
+ * not, 28x28 grey pixels scaled to [0, 1], ten classes.
+ */
+public final class Mnist {
+  /** Where Debian's dataset-fashion-mnist installs Fashion-MNIST. */
+  public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** The training and test parts. */
+  public record TrainTest(Dataset train, Dataset test) {}
+
+  private Mnist() {}
+
+  public static TrainTest load(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new DataFormatException(dir + ": no such folder (for Fashion-MNIST on Debian: apt-get install "
+          + "dataset-fashion-mnist)");
+    }
+    return new TrainTest(pair(dir, "train"), pair(dir, "t10k"));
+  }
+
+  private static Dataset pair(Path dir, String prefix) {
+    Path images = find(dir, prefix + "-images-idx3-ubyte");
+    Path labels = find(dir, prefix + "-labels-idx1-ubyte");
+    IdxReader.IdxArray x = IdxReader.read(images);
+    IdxReader.IdxArray y = IdxReader.read(labels);
+    if (x.dims().length != 3) {
+      throw new DataFormatException(images + ": " + x.dims().length + " dimensions, images need 3");
+    }
+    if (y.dims().length != 1) {
+      throw new DataFormatException(labels + ": " + y.dims().length + " dimensions, labels need 1");
+    }
+    if (x.count() != y.count()) {
+      throw new DataFormatException(images + " has " + x.count() + " images but " + labels + " has " + y.count()
+          + " labels");
+    }
+    int f = x.itemSize();
+    byte[] px = x.data();
+    float[] features = new float[px.length];
+    for (int i = 0; i < px.length; i++) {
+      features[i] = (px[i] & 0xff) / 255f;
+    }
+    int[] lab = new int[y.count()];
+    for (int i = 0; i < lab.length; i++) {
+      lab[i] = y.data()[i] & 0xff;
+      if (lab[i] > 9) {
+        throw new DataFormatException(labels + ": label " + lab[i] + " at byte offset " + (8 + i)
+            + " is outside 0..9");
+      }
+    }
+    return Dataset.of(features, lab, f, 10);
+  }
+
+  private static Path find(Path dir, String base) {
+    for (String name : new String[] {base + ".gz", base, base.replace("-idx", ".idx") + ".gz"}) {
+      Path p = dir.resolve(name);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new DataFormatException(dir + ": no " + base + ".gz or " + base);
+  }
+}
