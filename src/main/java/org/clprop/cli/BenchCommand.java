@@ -2,6 +2,7 @@ package org.clprop.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.clprop.bench.GemmBench;
 import org.clprop.bench.ThroughputBench;
 import java.util.Optional;
 import org.clprop.cpu.CpuBackend;
@@ -43,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--device", description = "OpenCL device by index or name (default: the best GPU, else any device).")
   String device;
 
+  @Option(names = "--gemm", split = ",",
+      description = "Also time the OpenCL matrix-multiply kernel on square products of these sizes (e.g. 1024,4096).")
+  int[] gemm;
+
   @Option(names = "--runs", defaultValue = "5", description = "Timed epochs. Default: ${DEFAULT-VALUE}.")
   int runs;
 
@@ -76,6 +81,15 @@ final class BenchCommand implements Callable<Integer> {
           out.printf("opencl start-up: %.0f ms (program %s in %.0f ms)%n", startMs,
               cl.kernels().programFromCache() ? "loaded from the cache" : "compiled", cl.kernels().programMillis());
           out.println(ThroughputBench.run(cl, data, batch, opt, warmup, runs));
+        }
+        if (gemm != null) {
+          for (int n : gemm) {
+            double[] r = GemmBench.run(d.get(), n, runs);
+            out.printf("opencl gemm %dx%dx%d on %s: median %.1f GFLOP/s (min %.1f, max %.1f, %d runs)%n", n, n, n,
+                d.get().name(), GemmBench.median(r), java.util.Arrays.stream(r).min().orElse(0),
+                java.util.Arrays.stream(r).max().orElse(0), r.length);
+            out.flush();
+          }
         }
       }
     }

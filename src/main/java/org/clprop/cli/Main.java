@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code clprop} command: subcommands for training and benchmarking. */
 @Command(name = "clprop", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Trains fully connected sigmoid networks by backpropagation, on OpenCL devices or the CPU.",
-    subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

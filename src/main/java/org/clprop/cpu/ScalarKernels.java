@@ -39,8 +39,42 @@ final class ScalarKernels implements CpuKernels {
     }
   }
 
+  /** g(z) = 1 / (1 + e^-z) with {@link #exp}: only exact IEEE operations, so bits never depend on the JIT. */
   static float sigmoid(float z) {
-    return (float) (1.0 / (1.0 + Math.exp(-z)));
+    return 1f / (1f + exp(-z));
+  }
+
+  // e^x = 2^k e^r with k = round(x / ln 2) and |r| <= ln 2 / 2 (Cody and Waite's split of ln 2 into
+  // a short high part and a low part keeps r exact), e^r by its Taylor polynomial to degree 6
+  // (error below 2e-7 relative), 2^k by building the float's exponent field. The vector kernel
+  // does the same operations lane by lane, so both give identical bits.
+  static final float EXP_MIN = -87.3f;
+  static final float EXP_MAX = 88.7f;
+  static final float LOG2E = 1.44269504f;
+  static final float LN2_HI = 0.693145752f;
+  static final float LN2_LO = 1.42860677e-6f;
+  /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
+  static final float ROUNDER = 12582912f;
+  static final float C2 = 1f / 2;
+  static final float C3 = 1f / 6;
+  static final float C4 = 1f / 24;
+  static final float C5 = 1f / 120;
+  static final float C6 = 1f / 720;
+
+  static float exp(float x) {
+    x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+    float t = Math.fma(x, LOG2E, ROUNDER);
+    float k = t - ROUNDER;
+    float r = Math.fma(-k, LN2_HI, x);
+    r = Math.fma(-k, LN2_LO, r);
+    float p = Math.fma(C6, r, C5);
+    p = Math.fma(p, r, C4);
+    p = Math.fma(p, r, C3);
+    p = Math.fma(p, r, C2);
+    p = Math.fma(p, r, 1f);
+    p = Math.fma(p, r, 1f);
+    int bits = (Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUNDER) + 127) << 23;
+    return p * Float.intBitsToFloat(bits);
   }
 
   @Override

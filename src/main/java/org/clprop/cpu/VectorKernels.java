@@ -1,6 +1,7 @@
 package org.clprop.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +15,13 @@ final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(S, ScalarKernels.LN2_HI);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(S, ScalarKernels.LN2_LO);
+  private static final FloatVector C2 = FloatVector.broadcast(S, ScalarKernels.C2);
+  private static final FloatVector C3 = FloatVector.broadcast(S, ScalarKernels.C3);
+  private static final FloatVector C4 = FloatVector.broadcast(S, ScalarKernels.C4);
+  private static final FloatVector C5 = FloatVector.broadcast(S, ScalarKernels.C5);
+  private static final FloatVector C6 = FloatVector.broadcast(S, ScalarKernels.C6);
   /** Depth of a panel of B kept hot in L1/L2 while a strip of C is updated. */
   private static final int KC = 256;
 
@@ -141,8 +149,8 @@ final class VectorKernels implements CpuKernels {
           s0 = x.fma(FloatVector.fromArray(S, bt, b0 + p), s0);
           s1 = x.fma(FloatVector.fromArray(S, bt, b1 + p), s1);
         }
-        float t0 = s0.reduceLanes(VectorOperators.ADD);
-        float t1 = s1.reduceLanes(VectorOperators.ADD);
+        float t0 = sumLanes(s0);
+        float t1 = sumLanes(s1);
         for (int p = kv; p < k; p++) {
           t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
           t1 = Math.fma(a[ai + p], bt[b1 + p], t1);
@@ -156,7 +164,7 @@ final class VectorKernels implements CpuKernels {
         for (int p = 0; p < kv; p += L) {
           s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, b0 + p), s0);
         }
-        float t0 = s0.reduceLanes(VectorOperators.ADD);
+        float t0 = sumLanes(s0);
         for (int p = kv; p < k; p++) {
           t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
         }
@@ -170,11 +178,38 @@ final class VectorKernels implements CpuKernels {
     int i = off;
     for (int end = off + n - L; i <= end; i += L) {
       FloatVector z = FloatVector.fromArray(S, v, i);
-      ONE.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(v, i);
+      ONE.div(exp(z.neg()).add(1f)).intoArray(v, i);
     }
     for (; i < off + n; i++) {
       v[i] = ScalarKernels.sigmoid(v[i]);
     }
+  }
+
+  /** {@link ScalarKernels#exp} lane by lane, with the same operations in the same order. */
+  private static FloatVector exp(FloatVector x) {
+    x = x.max(ScalarKernels.EXP_MIN).min(ScalarKernels.EXP_MAX);
+    FloatVector t = x.fma(ScalarKernels.LOG2E, ScalarKernels.ROUNDER);
+    FloatVector k = t.sub(ScalarKernels.ROUNDER);
+    FloatVector r = k.neg().fma(LN2_HI, x);
+    r = k.neg().fma(LN2_LO, r);
+    FloatVector p = C6.fma(r, C5);
+    p = p.fma(r, C4);
+    p = p.fma(r, C3);
+    p = p.fma(r, C2);
+    p = p.fma(r, ONE);
+    p = p.fma(r, ONE);
+    IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(Float.floatToRawIntBits(ScalarKernels.ROUNDER) - 127)
+        .lanewise(VectorOperators.LSHL, 23);
+    return p.mul((FloatVector) bits.reinterpretAsFloats());
+  }
+
+  /** The lanes of {@code v} summed in lane order: a fixed order, whatever compiles the code. */
+  private static float sumLanes(FloatVector v) {
+    float s = 0;
+    for (int l = 0; l < L; l++) {
+      s += v.lane(l);
+    }
+    return s;
   }
 
   @Override

@@ -109,13 +109,27 @@ class CpuKernelsTest {
         want[i] = 1 / (1 + Math.exp(-z[i]));
       }
       assertClose(want, widen(s), 1e-7, 1e-6, "scalar sigmoid");
-      assertClose(want, widen(v), 1e-7, 1e-6, "vector sigmoid");
+      // Only exact IEEE operations, in the same order: the same bits, compiled or interpreted.
+      assertArrayEquals(s, v, "vector sigmoid vs scalar, bit for bit");
       float[] d1 = random(r, n);
       float[] d2 = d1.clone();
       SCALAR.timesSigmoidGradient(d1, s, 0, n);
       VECTOR.timesSigmoidGradient(d2, s, 0, n);
       assertClose(widen(d1), widen(d2), 1e-7, 1e-6, "g' product");
     }
+  }
+
+  @Test
+  void expIsAccurateOverTheWholeFloatRange() {
+    for (float x = -87f; x <= 88f; x += 0.01f) {
+      double want = Math.exp(x);
+      float got = ScalarKernels.exp(x);
+      if (Math.abs(got - want) > 3e-7 * want) {
+        throw new AssertionError("exp(" + x + ") = " + got + ", want " + want);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0f, ScalarKernels.sigmoid(-200f), 1e-37f);
+    org.junit.jupiter.api.Assertions.assertEquals(1f, ScalarKernels.sigmoid(200f));
   }
 
   @Test

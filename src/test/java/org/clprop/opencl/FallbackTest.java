@@ -26,10 +26,16 @@ class FallbackTest {
         System.getProperty("java.class.path"), FallbackProbe.class.getName());
     pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
     pb.environment().remove("CLPROP_DEVICE");
-    pb.redirectErrorStream(true);
+    // Output to a file: a child blocked on a full pipe would never finish.
+    Path log = Files.createTempFile("clprop-child", ".log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the probe JVM did not finish in 120 s");
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    Files.deleteIfExists(log);
     assertEquals(0, p.exitValue(), out);
     List<String> warns = out.lines().filter(l -> l.contains("WARN") && l.contains("using the CPU backend")).toList();
     assertEquals(1, warns.size(), "one WARN line when AUTO falls back:\n" + out);
