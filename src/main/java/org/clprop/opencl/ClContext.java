@@ -22,18 +22,23 @@ public final class ClContext implements AutoCloseable {
       cl_context_properties props = new cl_context_properties();
       props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
       context = CL.clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-      queue = openCl2OrLater(device.version())
-          ? CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null)
-          : createLegacyQueue();
+      queue = newQueue();
     } catch (CLException e) {
       close();
       throw OpenClException.of("creating a context and queue on " + device.name(), e);
     }
   }
 
+  /** A further in-order queue on this context (for uploads that overlap compute); the caller releases it. */
   @SuppressWarnings("deprecation")
-  private cl_command_queue createLegacyQueue() {
-    return CL.clCreateCommandQueue(context, device.id(), 0, null);
+  cl_command_queue newQueue() {
+    try {
+      return openCl2OrLater(device.version())
+          ? CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null)
+          : CL.clCreateCommandQueue(context, device.id(), 0, null);
+    } catch (CLException e) {
+      throw OpenClException.of("creating a command queue on " + device.name(), e);
+    }
   }
 
   /** "OpenCL 1.2 ..." is before 2.0; "OpenCL 3.0 ..." and "OpenCL 2.1 ..." are not. */

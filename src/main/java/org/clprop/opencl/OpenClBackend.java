@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * layout of {@link Backend}, so the optimiser updates them with one launch.
  *
  * <p>A training set that does not fit in half of the device's memory (or in one allocation) is
- * not made resident: each minibatch is gathered on the host and written to the device instead.
+ * not made resident: a {@link BatchStreamer} uploads each minibatch, the next one while the
+ * current one computes.
  */
 public final class OpenClBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
@@ -68,6 +69,7 @@ public final class OpenClBackend implements Backend {
   private Resident bound;
   private Resident evalCache;
   private Dataset streamed;
+  private BatchStreamer streamer;
   private int[] hostOrder;
   private float[] stagingX;
   private int[] stagingY;
@@ -207,6 +209,7 @@ public final class OpenClBackend implements Backend {
       bound.close();
       bound = null;
     }
+    closeStreamer();
     streamed = null;
     hostOrder = null;
     if (bound == null) {
@@ -214,8 +217,8 @@ public final class OpenClBackend implements Backend {
         bound = evalCache != null && evalCache.data == data ? takeEvalCache() : new Resident(data);
       } else {
         streamed = data;
-        stagingX = new float[capacity * s[0]];
-        stagingY = new int[capacity];
+        closeStreamer();
+        streamer = new BatchStreamer(ctx, capacity, s[0]);
         LOG.info("training set of {} bytes does not fit on {}: streaming minibatches",
             (long) data.size() * data.features() * 4, ctx.device().name());
       }
@@ -264,7 +267,11 @@ public final class OpenClBackend implements Backend {
     if (optimizer.kind() == Optimizer.Kind.LBFGS) {
       throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
     }
-    loadRows(bound, streamed, hostOrder, from, count);
+    if (streamer != null) {
+      streamer.load(streamed, hostOrder, from, count, act[0], labelsBatch);
+    } else {
+      loadRows(bound, null, hostOrder, from, count);
+    }
     forward(count);
     outputDelta(count, stepMetrics, slots);
     slots++;
@@ -275,6 +282,11 @@ public final class OpenClBackend implements Backend {
     backward(count, 0f);
     scale(count, lambda);
     update();
+    if (streamer != null) {
+      // Guess the trainer's next batch (the next rows of the order) and upload it during this step.
+      int nextFrom = from + count;
+      streamer.prefetch(streamed, hostOrder, nextFrom, Math.min(count, hostOrder.length - nextFrom));
+    }
   }
 
   @Override
@@ -350,10 +362,25 @@ public final class OpenClBackend implements Backend {
     if (evalCache != null) {
       evalCache.close();
     }
+    closeStreamer();
     releaseOwned();
     releaseBatchBuffers();
     k.close();
     ctx.close();
+  }
+
+  /** Batches streamed since binding and how many were uploaded ahead; zeros when resident. */
+  long[] streamingCounts() {
+    return streamer == null ? new long[2] : streamer.loadsAndPrefetched();
+  }
+
+  private void closeStreamer() {
+    if (streamer != null) {
+      long[] c = streamer.loadsAndPrefetched();
+      LOG.debug("streamed {} batches, {} of them uploaded during the previous step", c[0], c[1]);
+      streamer.close();
+      streamer = null;
+    }
   }
 
   // ---- passes -----------------------------------------------------------------------------------

@@ -93,6 +93,51 @@ class OpenClBackendTest {
     }
   }
 
+  @Test
+  void streamingWholeEpochsGivesTheResidentResult() {
+    int[] sizes = {33, 17, 4};
+    Dataset data = Tensors.randomData(1001, 33, 4, 8);
+    float[][] result = new float[2][];
+    StepMetrics[] metrics = new StepMetrics[2];
+    String was = System.getProperty("clprop.opencl.stream");
+    try {
+      for (int run = 0; run < 2; run++) {
+        System.setProperty("clprop.opencl.stream", Boolean.toString(run == 1));
+        try (OpenClBackend b = new OpenClBackend(sizes, device)) {
+          b.setParameters(Network.initialise(sizes, 2).toFlatFloats());
+          b.setOptimizer(Optimizer.adam(0.01));
+          b.bindTrainingSet(data, 64);
+          int[] order = new int[data.size()];
+          for (int epoch = 0; epoch < 3; epoch++) {
+            for (int i = 0; i < order.length; i++) {
+              order[i] = (i * 7 + epoch * 101) % order.length;
+            }
+            b.setOrder(order.clone());
+            // The trainer's pattern: consecutive batches, the last one short (1001 = 15 x 64 + 41).
+            for (int from = 0; from < order.length; from += 64) {
+              b.trainStep(from, Math.min(64, order.length - from), 0.1);
+            }
+          }
+          metrics[run] = b.takeMetrics();
+          result[run] = b.parameters();
+          if (run == 1) {
+            long[] c = b.streamingCounts();
+            assertEquals(48, c[0], "batches streamed");
+            assertEquals(45, c[1], "all but each epoch's first batch uploaded during the previous step");
+          }
+        }
+      }
+    } finally {
+      if (was == null) {
+        System.clearProperty("clprop.opencl.stream");
+      } else {
+        System.setProperty("clprop.opencl.stream", was);
+      }
+    }
+    assertEquals(metrics[0], metrics[1], "summed cost and hits, resident vs streamed");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(result[0], result[1], "weights, resident vs streamed");
+  }
+
   private static void compareSteps(int[] sizes, Dataset data, Optimizer opt, boolean stream) {
     Network start = Network.initialise(sizes, 5);
     int[] order = new int[data.size()];
