@@ -54,6 +54,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
   String backend;
 
+  @Option(names = "--device", description = "OpenCL device by index or part of its name (see clprop devices).")
+  String device;
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces on errors.")
   boolean verbose;
 
@@ -75,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Builder b;
     try {
       b = Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch).lambda(lambda)
-          .seed(seed).backend(bk);
+          .seed(seed).backend(bk).device(device);
       if (lr != null) {
         b.learningRate(lr);
       } else if (kind == Optimizer.Kind.ADAM) {
