@@ -37,6 +37,9 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
    */
   public static KernelParams forDevice(ClDevice d) {
     long maxGroup = OpenCl.deviceSizeT(d.id(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
+    if (maxGroup <= 0) {
+      maxGroup = 256; // the query failed (seen under -Xcheck:jni); 256 is what OpenCL GPUs and PoCL allow
+    }
     KernelParams p = d.isGpuOrAccelerator() ? new KernelParams(64, 64, 16, 4, 4, 256)
         : new KernelParams(32, 32, 16, 4, 4, 64);
     while (p.groupSize() > maxGroup && p.tsM > p.wptM) {

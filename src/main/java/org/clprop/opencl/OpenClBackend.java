@@ -137,6 +137,7 @@ public final class OpenClBackend implements Backend {
     }
     k = kernels;
     LOG.info("OpenCL backend on {}", device.describe());
+    SignalChaining.warnOnceIfMissing();
   }
 
   private ClBuffer own(String name, long bytes) {
