@@ -139,6 +139,29 @@ public final class Trainer implements AutoCloseable {
     return out;
   }
 
+  /** The predicted class of each example of {@code data}. */
+  public int[] predict(Dataset data) {
+    enter();
+    try {
+      checkData("data", data);
+      int k = config.layerSizes()[config.layerSizes().length - 1];
+      float[] p = backend.predictProbabilities(data.x(), data.size());
+      int[] out = new int[data.size()];
+      for (int i = 0; i < out.length; i++) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+          if (p[i * k + j] > p[i * k + best]) {
+            best = j;
+          }
+        }
+        out[i] = best;
+      }
+      return out;
+    } finally {
+      leave();
+    }
+  }
+
   /** The output activations h = a(L), one row of K values per example. */
   public float[][] predictProbabilities(float[][] x) {
     enter();
@@ -446,7 +469,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** The update rule with its settings (default {@code Optimizer.adam(0.001)}). */
+    /** The update rule with its settings (default {@code Optimizer.adam(0.003)}). */
     public Builder optimizer(Optimizer optimizer) {
       c.optimizer = Objects.requireNonNull(optimizer, "optimizer");
       c.learningRate = Double.NaN;

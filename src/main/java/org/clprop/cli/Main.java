@@ -1,20 +1,35 @@
 package org.clprop.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import org.clprop.data.DataFormatException;
+import org.clprop.opencl.OpenClException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code clprop} command: subcommands for training and benchmarking. */
+/**
+ * The {@code clprop} command. Exit codes: 0 success, 2 usage errors (unknown options, bad values),
+ * 1 failures (unreadable or malformed files, devices). Errors are one line on stderr, with a stack
+ * trace only under {@code --verbose}.
+ */
 @Command(name = "clprop", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Trains fully connected sigmoid networks by backpropagation, on OpenCL devices or the CPU.",
-    subcommands = {TrainCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GradCommand.class,
+        DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit code (2 for usage errors, 1 for failures). */
+  /** Runs the command line with the process's streams and returns the exit code. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line, writing results to {@code out} and errors to {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = false;
     for (String a : args) {
       verbose |= a.equals("--verbose") || a.equals("-v");
@@ -24,11 +39,24 @@ public final class Main {
     System.setProperty("clprop.log.level", verbose ? "INFO" : "WARN");
     boolean showTrace = verbose;
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler((e, a) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("clprop: " + e.getMessage());
+      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("clprop: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      boolean expected = e instanceof DataFormatException || e instanceof IllegalArgumentException
+          || e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException
+          || e instanceof OpenClException;
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+      cmd.getErr().println("clprop: " + (expected ? msg : "internal error: " + e));
       if (showTrace) {
         e.printStackTrace(cmd.getErr());
       }
+      cmd.getErr().flush();
       return 1;
     });
     return cli.execute(args);

@@ -1,54 +1,72 @@
 package org.clprop.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.clprop.EpochStats;
+import org.clprop.BatchEnd;
 import org.clprop.Callback;
+import org.clprop.EpochStats;
 import org.clprop.History;
 import org.clprop.Trainer;
 import org.clprop.backend.BackendKind;
+import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
-import org.clprop.data.Digits;
 import org.clprop.data.Split;
+import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code clprop train}: trains a network and reports its held-out test accuracy. */
+/** {@code clprop train}: trains a network, reports each epoch and the test accuracy, saves the model. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a network on a dataset (default: the embedded digits) and print its test accuracy.")
+    description = "Train a network (default: on the embedded digits) and print its test accuracy.")
 final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data", defaultValue = "digits", description = "Dataset: digits (embedded). Default: ${DEFAULT-VALUE}.")
+  @Mixin
+  DataOptions dataOptions;
+
+  @Option(names = "--data", defaultValue = "digits", description = "digits (embedded), fashion-mnist, mnist, a folder "
+      + "of IDX files, a .csv[.gz] or a .npz with x and y. Default: ${DEFAULT-VALUE}.")
   String data;
 
-  @Option(names = "--hidden", split = ",", defaultValue = "32",
-      description = "Hidden layer sizes, comma-separated; input and output sizes come from the data. Default: ${DEFAULT-VALUE}.")
-  int[] hidden;
+  @ArgGroup(exclusive = true)
+  Shape shape = new Shape();
 
-  @Option(names = "--epochs", defaultValue = "30", description = "Passes over the data (L-BFGS: iterations). Default: ${DEFAULT-VALUE}.")
+  static final class Shape {
+    @Option(names = "--layers", split = ",", description = "All layer sizes, e.g. 784,128,10.")
+    int[] layers;
+
+    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes, e.g. 128,64; input and output sizes "
+        + "come from the data. Default: 32.")
+    int[] hidden;
+  }
+
+  @Option(names = "--epochs", defaultValue = "50", description = "Passes over the data (L-BFGS: iterations). Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "32", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--optimizer", defaultValue = "adam",
-      description = "sgd, momentum, adam or lbfgs. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, adam or lbfgs. Default: ${DEFAULT-VALUE}.")
   String optimizer;
 
-  @Option(names = "--lr", description = "Learning rate (default: 0.01 for adam here, the optimiser's default otherwise).")
+  @Option(names = "--lr", description = "Learning rate (default: sgd 0.5, momentum 0.1, adam 0.003).")
   Double lr;
 
   @Option(names = "--lambda", defaultValue = "0", description = "L2 regularisation strength. Default: ${DEFAULT-VALUE}.")
   double lambda;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, shuffles and the test split. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights, shuffles and validation split. Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
@@ -57,59 +75,149 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", description = "OpenCL device by index or part of its name (see clprop devices).")
   String device;
 
+  @Option(names = "--validation", defaultValue = "0", description = "Fraction of the training data held out for "
+      + "validation each epoch, e.g. 0.1. Default: none.")
+  double validation;
+
+  @Option(names = "--early-stop", description = "Stop after this many epochs without a better validation accuracy "
+      + "and keep the best weights (needs --validation).")
+  Integer earlyStop;
+
+  @Option(names = "--out", description = "Write the trained model here (.npz).")
+  Path out;
+
+  @Option(names = "--plot", description = "Write a PNG learning curve here.")
+  Path plot;
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces on errors.")
   boolean verbose;
 
   @Override
-  public Integer call() {
-    Optimizer.Kind kind = parseEnum(Optimizer.Kind.class, optimizer, "--optimizer");
-    BackendKind bk = parseEnum(BackendKind.class, backend, "--backend");
-    if (!data.equals("digits")) {
-      throw new ParameterException(spec.commandLine(), "--data: unknown dataset '" + data + "'; known: digits");
+  public Integer call() throws Exception {
+    Optimizer.Kind kind = Cli.parseEnum(spec, Optimizer.Kind.class, optimizer, "--optimizer");
+    BackendKind bk = Cli.parseEnum(spec, BackendKind.class, backend, "--backend");
+    Cli.checkWritable(spec, out, "--out");
+    Cli.checkWritable(spec, plot, "--plot");
+    if (earlyStop != null && validation == 0) {
+      throw new ParameterException(spec.commandLine(), "--early-stop needs --validation FRACTION");
     }
-    Split split = Split.of(Digits.load(), 0.2, seed);
-    Dataset train = split.first();
-    Dataset test = split.second();
-    int[] layers = new int[hidden.length + 2];
-    layers[0] = train.features();
-    System.arraycopy(hidden, 0, layers, 1, hidden.length);
-    layers[layers.length - 1] = train.classes();
-    PrintWriter out = spec.commandLine().getOut();
+    DataSource.Loaded loaded = dataOptions.load(data);
+    Dataset train = loaded.train();
+    Dataset val = null;
+    if (validation != 0) {
+      if (!(validation > 0 && validation < 1)) {
+        throw new ParameterException(spec.commandLine(), "--validation: " + validation + ", must lie between 0 and 1");
+      }
+      Split s = Split.of(train, validation, seed);
+      train = s.first();
+      val = s.second();
+    }
+    int[] layers = layerSizes(train);
+    PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
-      b = Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch).lambda(lambda)
-          .seed(seed).backend(bk).device(device);
+      b = Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch).lambda(lambda).seed(seed)
+          .backend(bk).device(device);
       if (lr != null) {
         b.learningRate(lr);
-      } else if (kind == Optimizer.Kind.ADAM) {
-        b.learningRate(0.01);
+      }
+      if (val != null) {
+        b.validation(val);
+      }
+      if (earlyStop != null) {
+        b.earlyStopping(earlyStop);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (Trainer t = b.callback(new Callback() {
-      @Override
-      public void onEpochEnd(EpochStats s) {
-        out.printf("epoch %3d  cost %.4f  train %.4f  %,10.0f samples/s%n", s.epoch(), s.cost(), s.accuracy(),
-            s.samplesPerSecond());
-        out.flush();
-      }
-    }).build()) {
-      out.printf("training %s on %s (%d examples) with %s, %s%n", Arrays.toString(layers), data, train.size(),
-          kind.name().toLowerCase(), t.backendDescription());
+    b.callback(new Report(o, System.console() != null));
+    try (Trainer t = b.build()) {
+      o.printf("training %s on %s (%d examples%s) with %s, %s%n", Arrays.toString(layers), loaded.name(), train.size(),
+          val == null ? "" : ", " + val.size() + " for validation", kind.name().toLowerCase(), t.backendDescription());
+      o.flush();
       History h = t.fit(train);
-      out.printf("stopped: %s after %d epochs%n", h.stopReason(), h.epochs().size());
-      out.printf("test accuracy: %.4f%n", t.evaluate(test).accuracy());
+      o.printf("stopped: %s after %d epochs%s%n", h.stopReason(), h.epochs().size(),
+          h.bestEpoch() != h.last().epoch() ? " (kept the weights of epoch " + h.bestEpoch() + ")" : "");
+      if (loaded.test() != null) {
+        o.printf("test accuracy: %.4f%n", t.evaluate(loaded.test()).accuracy());
+      }
+      if (out != null) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("lambda", lambda);
+        meta.put("optimizer", kind.name().toLowerCase());
+        meta.put("learningRate", t.config().optimizer().learningRate());
+        meta.put("batch", batch);
+        meta.put("epochs", h.epochs().size());
+        meta.put("seed", seed);
+        meta.put("data", loaded.name());
+        meta.put("backend", t.backendDescription());
+        meta.put("classNames", loaded.classNames());
+        ModelFile.save(out, t.network(), meta);
+        o.println("model written to " + out);
+      }
+      if (plot != null) {
+        LearningCurve.write(plot, h.epochs(), Arrays.toString(layers) + " on " + loaded.name());
+        o.println("learning curve written to " + plot);
+      }
     }
     return 0;
   }
 
-  private <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {
-    try {
-      return Enum.valueOf(type, value.toUpperCase());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + ": unknown value '" + value + "'; expected one of "
-          + Arrays.toString(type.getEnumConstants()).toLowerCase());
+  private int[] layerSizes(Dataset train) {
+    if (shape.layers != null) {
+      if (shape.layers.length < 2) {
+        throw new ParameterException(spec.commandLine(), "--layers: need at least input and output sizes");
+      }
+      if (shape.layers[0] != train.features()) {
+        throw new ParameterException(spec.commandLine(), "--layers: the input layer has " + shape.layers[0]
+            + " units but the data has " + train.features() + " features");
+      }
+      if (shape.layers[shape.layers.length - 1] < train.classes()) {
+        throw new ParameterException(spec.commandLine(), "--layers: the output layer has "
+            + shape.layers[shape.layers.length - 1] + " units but the data has " + train.classes() + " classes");
+      }
+      return shape.layers;
+    }
+    int[] hidden = shape.hidden != null ? shape.hidden : new int[] {32};
+    int[] l = new int[hidden.length + 2];
+    l[0] = train.features();
+    System.arraycopy(hidden, 0, l, 1, hidden.length);
+    l[l.length - 1] = train.classes();
+    return l;
+  }
+
+  /** One line per epoch; on a terminal, a progress bar within the epoch (no device sync: no cost asked). */
+  private static final class Report implements Callback {
+    private final PrintWriter out;
+    private final boolean terminal;
+
+    Report(PrintWriter out, boolean terminal) {
+      this.out = out;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public int batchInterval() {
+      return terminal ? 8 : 0;
+    }
+
+    @Override
+    public void onBatchEnd(BatchEnd b) {
+      int width = 30;
+      int done = (int) ((long) b.batch() * width / b.batches());
+      out.printf("\repoch %3d [%s%s] %3d%%", b.epoch(), "=".repeat(done), " ".repeat(width - done),
+          b.batch() * 100 / b.batches());
+      out.flush();
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats s) {
+      if (terminal) {
+        out.print("\r" + " ".repeat(50) + "\r");
+      }
+      out.printf("epoch %3d  cost %.4f  train %.4f  %s  %,10.0f samples/s%n", s.epoch(), s.cost(), s.accuracy(),
+          s.hasValidation() ? String.format("val %.4f", s.validationAccuracy()) : "val   -   ", s.samplesPerSecond());
+      out.flush();
     }
   }
 }

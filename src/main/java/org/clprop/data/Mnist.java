@@ -26,8 +26,8 @@ public final class Mnist {
 
   private static Dataset pair(Path dir, String prefix) {
     Path images = find(dir, prefix + "-images-idx3-ubyte");
-    Path labels = find(dir, prefix + "-labels-idx1-ubyte");
     IdxReader.IdxArray x = IdxReader.read(images);
+    Path labels = find(dir, prefix + "-labels-idx1-ubyte");
     IdxReader.IdxArray y = IdxReader.read(labels);
     if (x.dims().length != 3) {
       throw new DataFormatException(images + ": " + x.dims().length + " dimensions, images need 3");

@@ -64,7 +64,7 @@ public record Optimizer(Kind kind, double learningRate, double momentum, double 
     return switch (kind) {
       case SGD -> sgd(0.5);
       case MOMENTUM -> momentum(0.1, 0.9);
-      case ADAM -> adam(0.001);
+      case ADAM -> adam(0.003);
       case LBFGS -> lbfgs(10);
     };
   }

@@ -1,0 +1,109 @@
+package org.clprop.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.clprop.Trainer;
+import org.clprop.backend.BackendKind;
+import org.clprop.data.CsvReader;
+import org.clprop.data.DataFormatException;
+import org.clprop.data.Table;
+import org.clprop.io.AtomicFiles;
+import org.clprop.model.ModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code clprop predict}: class and probabilities for each row of a CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predict the class and the output probabilities of each example of a CSV file.")
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "A model written by clprop train --out (.npz).")
+  Path model;
+
+  @Option(names = "--data", required = true, description = "CSV of examples: features only, or features and a "
+      + "label column (ignored here).")
+  Path data;
+
+  @Option(names = "--label-col", defaultValue = "-1", description = "The label column when the file has one and no "
+      + "header names it. Default: ${DEFAULT-VALUE}.")
+  int labelCol;
+
+  @Option(names = "--out", description = "Write the predictions CSV here (default: standard output).")
+  Path out;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
+  String backend;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    BackendKind bk = Cli.parseEnum(spec, BackendKind.class, backend, "--backend");
+    Cli.checkWritable(spec, out, "--out");
+    ModelFile.Model m = ModelFile.load(model);
+    int[] s = m.network().sizes();
+    int inputs = s[0];
+    int k = s[s.length - 1];
+    Table t = CsvReader.read(data, CsvReader.Labels.NONE, labelCol);
+    if (t.features() == inputs + 1) {
+      t = CsvReader.read(data, CsvReader.Labels.REQUIRED, labelCol);
+    } else if (t.features() != inputs) {
+      throw new DataFormatException(data + " has " + t.features() + " columns but " + model + " takes " + inputs
+          + " inputs (a file may also carry one label column)");
+    }
+    float[][] rows = new float[t.rows()][inputs];
+    for (int i = 0; i < rows.length; i++) {
+      for (int c = 0; c < inputs; c++) {
+        rows[i][c] = (float) t.x()[i * inputs + c];
+      }
+    }
+    float[][] p;
+    try (Trainer tr = Trainer.builder().layers(s).initialWeights(m.network()).backend(bk).build()) {
+      p = tr.predictProbabilities(rows);
+    }
+    AtomicFiles.Writer w = os -> {
+      Writer wr = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+      StringBuilder head = new StringBuilder("class");
+      for (int j = 0; j < k; j++) {
+        head.append(",p").append(j);
+      }
+      wr.write(head.append('\n').toString());
+      for (float[] row : p) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+          if (row[j] > row[best]) {
+            best = j;
+          }
+        }
+        StringBuilder line = new StringBuilder(Integer.toString(best));
+        for (float v : row) {
+          line.append(',').append(v);
+        }
+        wr.write(line.append('\n').toString());
+      }
+      wr.flush();
+    };
+    if (out == null) {
+      PrintWriter o = spec.commandLine().getOut();
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+      w.write(buf);
+      o.print(buf.toString(StandardCharsets.UTF_8));
+      o.flush();
+    } else {
+      AtomicFiles.write(out, w);
+      spec.commandLine().getOut().println("predictions for " + p.length + " examples written to " + out);
+    }
+    return 0;
+  }
+}

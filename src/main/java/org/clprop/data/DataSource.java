@@ -1,0 +1,147 @@
+package org.clprop.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.clprop.npy.NpyArray;
+import org.clprop.npy.Npz;
+
+/**
+ * Resolves what a user names with {@code --data}: a named dataset ({@code digits},
+ * {@code fashion-mnist}, {@code mnist}) or a path (a folder of MNIST-format IDX files, a .csv or
+ * .csv.gz file, or a .npz with arrays {@code x} and {@code y}, optionally {@code x_test} and
+ * {@code y_test}).
+ */
+public final class DataSource {
+  public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  /** The seed of the digits' held-out fifth: fixed, so every run is tested on the same digits. */
+  public static final long DIGITS_TEST_SEED = 42;
+
+  /**
+   * A dataset as loaded.
+   *
+   * @param test the test part, or null when the source has none
+   * @param classNames names of the classes, or empty
+   */
+  public record Loaded(String name, Dataset train, Dataset test, List<String> classNames) {}
+
+  private DataSource() {}
+
+  /** Loads {@code spec}; {@code dataDir} overrides the folder of fashion-mnist and names mnist's. */
+  public static Loaded load(String spec, Path dataDir, int labelCol) {
+    switch (spec) {
+      case "digits" -> {
+        Split s = Split.of(Digits.load(), 0.2, DIGITS_TEST_SEED);
+        return new Loaded("digits", s.first(), s.second(), digitNames());
+      }
+      case "fashion-mnist" -> {
+        Mnist.TrainTest t = Mnist.load(dataDir != null ? dataDir : Mnist.DEBIAN_FASHION_MNIST);
+        return new Loaded("fashion-mnist", t.train(), t.test(), FASHION_CLASSES);
+      }
+      case "mnist" -> {
+        if (dataDir == null) {
+          throw new DataFormatException("--data mnist needs --data-dir FOLDER holding the four MNIST IDX files");
+        }
+        Mnist.TrainTest t = Mnist.load(dataDir);
+        return new Loaded("mnist", t.train(), t.test(), digitNames());
+      }
+      default -> {
+        return loadPath(Path.of(spec), labelCol);
+      }
+    }
+  }
+
+  /**
+   * The data a trained model is to be measured on: a named dataset's test part (or its training
+   * part when it has none), or all of a file, checked against the model's input and output sizes
+   * with the file and line in any message.
+   */
+  public static Loaded loadForModel(String spec, Path dataDir, int labelCol, int inputs, int classes) {
+    Path p = Path.of(spec);
+    boolean named = spec.equals("digits") || spec.equals("fashion-mnist") || spec.equals("mnist");
+    if (!named && Files.isRegularFile(p) && !spec.endsWith(".npz")) {
+      Table t = CsvReader.read(p, CsvReader.Labels.REQUIRED, labelCol);
+      checkFeatures(p.toString(), t.features(), inputs);
+      t.checkLabels(classes, "the model has " + classes + " outputs");
+      return new Loaded(p.getFileName().toString(), t.toDataset(classes), null, List.of());
+    }
+    Loaded l = load(spec, dataDir, labelCol);
+    Dataset d = l.test() != null ? l.test() : l.train();
+    checkFeatures(spec, d.features(), inputs);
+    if (d.classes() > classes) {
+      throw new DataFormatException(spec + ": labels up to " + (d.classes() - 1) + " but the model has " + classes
+          + " outputs");
+    }
+    return l;
+  }
+
+  private static void checkFeatures(String what, int features, int inputs) {
+    if (features != inputs) {
+      throw new DataFormatException(what + " has " + features + " features per example but the model takes " + inputs
+          + " inputs");
+    }
+  }
+
+  private static Loaded loadPath(Path p, int labelCol) {
+    String name = p.getFileName() == null ? p.toString() : p.getFileName().toString();
+    if (Files.isDirectory(p)) {
+      Mnist.TrainTest t = Mnist.load(p);
+      return new Loaded(name, t.train(), t.test(), List.of());
+    }
+    if (!Files.exists(p)) {
+      throw new DataFormatException(p + ": no such file, and not a dataset name (digits, fashion-mnist, mnist)");
+    }
+    if (name.endsWith(".npz")) {
+      Map<String, NpyArray> a = Npz.read(p).arrays();
+      Table train = npzTable(p, a, "x", "y");
+      Table test = a.containsKey("x_test") ? npzTable(p, a, "x_test", "y_test") : null;
+      int k = Math.max(train.impliedClasses(), test == null ? 0 : test.impliedClasses());
+      return new Loaded(name, train.toDataset(k), test == null ? null : test.toDataset(k), List.of());
+    }
+    Table t = CsvReader.read(p, CsvReader.Labels.REQUIRED, labelCol);
+    return new Loaded(name, t.toDataset(t.impliedClasses()), null, List.of());
+  }
+
+  /** Features and labels from arrays of a .npz ({@code x} or {@code X}, {@code y} or {@code labels}). */
+  static Table npzTable(Path file, Map<String, NpyArray> arrays, String xKey, String yKey) {
+    NpyArray x = arrays.getOrDefault(xKey, arrays.get(xKey.toUpperCase()));
+    NpyArray y = arrays.getOrDefault(yKey, arrays.get(yKey.equals("y") ? "labels" : yKey));
+    if (x == null || y == null) {
+      throw new DataFormatException(file + ": needs arrays '" + xKey + "' and '" + yKey + "' (has " + arrays.keySet()
+          + ")");
+    }
+    if (x.shape().length < 2 || y.shape().length != 1 || x.rows() != y.rows()) {
+      throw new DataFormatException(file + ": '" + xKey + "' " + x.shapeString() + " and '" + yKey + "' "
+          + y.shapeString() + " must be (m, features...) and (m,)");
+    }
+    int[] labels = new int[y.rows()];
+    int[] lines = new int[y.rows()];
+    for (int i = 0; i < labels.length; i++) {
+      double v = y.values()[i];
+      if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE)) {
+        throw new DataFormatException(file + ": " + yKey + "[" + i + "] = " + v + " is not an integer 0..K-1");
+      }
+      labels[i] = (int) v;
+      lines[i] = i;
+    }
+    double[] xv = x.values();
+    for (int i = 0; i < xv.length; i++) {
+      if (!Double.isFinite(xv[i])) {
+        throw new DataFormatException(file + ": " + xKey + " row " + (i / x.cols()) + " column " + (i % x.cols())
+            + " is " + xv[i] + "; features must be finite");
+      }
+    }
+    return new Table(file, xv, labels, x.cols(), lines);
+  }
+
+  private static List<String> digitNames() {
+    List<String> n = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      n.add(Integer.toString(i));
+    }
+    return n;
+  }
+}

@@ -1,0 +1,54 @@
+package org.clprop.data;
+
+import java.nio.file.Path;
+
+/**
+ * Numbers read from a file, before they become a {@link Dataset}: features in double precision
+ * (row-major), integer labels or none, and for each row the line it came from, for messages.
+ */
+public record Table(Path file, double[] x, int[] labels, int features, int[] lines) {
+
+  public int rows() {
+    return lines.length;
+  }
+
+  public boolean hasLabels() {
+    return labels != null;
+  }
+
+  /** The largest label plus one: the number of classes the labels imply. */
+  public int impliedClasses() {
+    int k = 0;
+    for (int y : labels) {
+      k = Math.max(k, y + 1);
+    }
+    return k;
+  }
+
+  /** Fails, naming file and line, when a label lies outside 0..classes-1. */
+  public void checkLabels(int classes, String why) {
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] >= classes) {
+        throw new DataFormatException(file + ":" + lines[i] + ": label " + labels[i] + " is outside 0.." + (classes - 1)
+            + " (" + why + ")");
+      }
+    }
+  }
+
+  /** As float32 features with labels 0..classes-1. */
+  public Dataset toDataset(int classes) {
+    if (labels == null) {
+      throw new IllegalStateException(file + " has no labels");
+    }
+    checkLabels(classes, classes + " classes");
+    float[] f = new float[x.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) x[i];
+      if (!Float.isFinite(f[i])) {
+        throw new DataFormatException(file + ":" + lines[i / features] + ": value " + x[i] + " in column "
+            + (i % features + 1) + " overflows float32");
+      }
+    }
+    return Dataset.of(f, labels, features, classes);
+  }
+}

@@ -1,0 +1,103 @@
+package org.clprop.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.clprop.core.Matrix;
+import org.clprop.core.Network;
+import org.clprop.data.DataFormatException;
+import org.clprop.npy.NpyArray;
+import org.clprop.npy.Npz;
+
+/**
+ * Models on disk as NumPy .npz: arrays {@code theta1} .. {@code theta{L-1}} in the Theta layout of
+ * ALGORITHM.md (s_{l+1} x (s_l + 1), bias as column 0), float32 when written by clprop, float32 or
+ * float64 when read; and a {@code meta.json} entry (layer sizes, lambda, how it was trained, class
+ * names, clprop's version). {@code np.load("m.npz")["theta1"]} reads a layer in Python. Writes are
+ * atomic: a crash leaves the old file or the whole new one.
+ */
+public final class ModelFile {
+  private static final Pattern CLASS_NAMES = Pattern.compile("\"classNames\"\\s*:\\s*\\[(.*?)\\]", Pattern.DOTALL);
+  private static final Pattern JSON_STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /** A loaded model: the network, its class names (may be empty) and the raw meta.json (may be empty). */
+  public record Model(Network network, List<String> classNames, String metaJson) {}
+
+  private ModelFile() {}
+
+  /**
+   * Writes {@code net} with a meta.json made of {@code training} (key to a number, string, or list of
+   * strings) plus the layer sizes and clprop's version.
+   */
+  public static void save(Path file, Network net, Map<String, Object> training) throws IOException {
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    for (int l = 1; l < net.layers(); l++) {
+      Matrix t = net.theta(l);
+      arrays.put("theta" + l, NpyArray.float32(t.rows(), t.cols(), t.toRowMajor()));
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", "clprop model");
+    meta.put("clprop", version());
+    meta.put("layers", net.sizes());
+    meta.putAll(training);
+    Npz.write(file, arrays, Map.of("meta.json", Json.object(meta)));
+  }
+
+  public static Model load(Path file) {
+    Npz.Contents c = Npz.read(file);
+    List<Matrix> thetas = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int l = 1; c.arrays().containsKey("theta" + l); l++) {
+      NpyArray a = c.arrays().get("theta" + l);
+      String name = file + ": theta" + l;
+      if (a.shape().length != 2 || a.shape()[0] < 1 || a.shape()[1] < 2) {
+        throw new DataFormatException(name + " has shape " + a.shapeString() + "; a Theta is (units out, units in + 1)");
+      }
+      int out = a.shape()[0];
+      int in = a.shape()[1] - 1;
+      if (l == 1) {
+        sizes.add(in);
+      } else if (sizes.get(sizes.size() - 1) != in) {
+        throw new DataFormatException(name + " has shape " + a.shapeString() + " but theta" + (l - 1) + " gives "
+            + sizes.get(sizes.size() - 1) + " units: expected (k, " + (sizes.get(sizes.size() - 1) + 1) + ")");
+      }
+      for (double v : a.values()) {
+        if (!Double.isFinite(v)) {
+          throw new DataFormatException(name + " holds " + v + "; weights must be finite");
+        }
+      }
+      sizes.add(out);
+      thetas.add(Matrix.of(out, in + 1, a.values()));
+    }
+    if (thetas.isEmpty()) {
+      throw new DataFormatException(file + ": no array theta1 (has " + c.arrays().keySet() + "): not a clprop model");
+    }
+    byte[] meta = c.other().get("meta.json");
+    String json = meta == null ? "" : new String(meta, StandardCharsets.UTF_8);
+    int[] s = sizes.stream().mapToInt(Integer::intValue).toArray();
+    return new Model(new Network(s, thetas), classNames(json), json);
+  }
+
+  static List<String> classNames(String json) {
+    List<String> names = new ArrayList<>();
+    Matcher m = CLASS_NAMES.matcher(json);
+    if (m.find()) {
+      Matcher s = JSON_STRING.matcher(m.group(1));
+      while (s.find()) {
+        names.add(s.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+      }
+    }
+    return names;
+  }
+
+  public static String version() {
+    String v = ModelFile.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
+  }
+}

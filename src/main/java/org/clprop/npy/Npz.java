@@ -1,0 +1,88 @@
+package org.clprop.npy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.clprop.data.DataFormatException;
+import org.clprop.io.AtomicFiles;
+
+/**
+ * NumPy's .npz: a zip whose entries are .npy arrays named {@code key.npy} (what {@code np.savez}
+ * writes and {@code np.load} reads), plus, in clprop's model files, other entries such as
+ * {@code meta.json}, which {@code np.load} returns as bytes.
+ */
+public final class Npz {
+  /** The arrays, by key (entry name without ".npy"), and the other entries' bytes, by entry name. */
+  public record Contents(Map<String, NpyArray> arrays, Map<String, byte[]> other) {}
+
+  private Npz() {}
+
+  public static Contents read(Path file) {
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    Map<String, byte[]> other = new LinkedHashMap<>();
+    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+      ZipEntry e;
+      boolean any = false;
+      while ((e = zip.getNextEntry()) != null) {
+        any = true;
+        String name = e.getName();
+        if (name.endsWith(".npy")) {
+          arrays.put(name.substring(0, name.length() - 4), Npy.read(zip, file + " entry " + name));
+        } else {
+          other.put(name, readLimited(zip, file + " entry " + name));
+        }
+      }
+      if (!any) {
+        throw new DataFormatException(file + ": not a .npz archive (no zip entries)");
+      }
+    } catch (NoSuchFileException e) {
+      throw new DataFormatException(file + ": no such file");
+    } catch (ZipException e) {
+      throw new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
+    } catch (java.io.EOFException e) {
+      throw new DataFormatException(file + ": truncated .npz archive", e);
+    } catch (IOException e) {
+      throw new DataFormatException(file + ": " + e.getMessage(), e);
+    }
+    return new Contents(arrays, other);
+  }
+
+  private static byte[] readLimited(InputStream in, String name) throws IOException {
+    byte[] b = in.readNBytes(16 << 20);
+    if (in.read() != -1) {
+      throw new DataFormatException(name + ": larger than 16 MiB, not a metadata entry");
+    }
+    return b;
+  }
+
+  /** Writes the arrays (as key.npy) and text entries atomically: the old file or the whole new one. */
+  public static void write(Path file, Map<String, NpyArray> arrays, Map<String, String> text) throws IOException {
+    AtomicFiles.write(file, out -> write(out, arrays, text));
+  }
+
+  private static void write(OutputStream out, Map<String, NpyArray> arrays, Map<String, String> text)
+      throws IOException {
+    ZipOutputStream zip = new ZipOutputStream(out);
+    for (Map.Entry<String, NpyArray> a : arrays.entrySet()) {
+      zip.putNextEntry(new ZipEntry(a.getKey() + ".npy"));
+      Npy.write(zip, a.getValue());
+      zip.closeEntry();
+    }
+    for (Map.Entry<String, String> t : text.entrySet()) {
+      zip.putNextEntry(new ZipEntry(t.getKey()));
+      zip.write(t.getValue().getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    zip.finish();
+  }
+}
