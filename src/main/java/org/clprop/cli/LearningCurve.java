@@ -10,6 +10,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 /** Draws cost (left axis) and accuracies (right axis) per epoch to a PNG, written atomically. */
 final class LearningCurve {
@@ -21,7 +22,10 @@ final class LearningCurve {
     chart.setYAxisGroupTitle(0, "cost J");
     chart.setYAxisGroupTitle(1, "accuracy");
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    chart.getStyler().setXAxisDecimalPattern("#");
+    chart.getStyler().setXAxisTickMarkSpacingHint(60);
     double[] x = new double[epochs.size()];
     double[] cost = new double[x.length];
     double[] acc = new double[x.length];

@@ -36,6 +36,10 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
    * work-items. Both shrink when the device's work-group limit is lower.
    */
   public static KernelParams forDevice(ClDevice d) {
+    KernelParams chosen = override();
+    if (chosen != null) {
+      return chosen;
+    }
     long maxGroup = OpenCl.deviceSizeT(d.id(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
     if (maxGroup <= 0) {
       maxGroup = 256; // the query failed (seen under -Xcheck:jni); 256 is what OpenCL GPUs and PoCL allow
@@ -50,6 +54,37 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
       red /= 2;
     }
     return new KernelParams(p.tsM, p.tsN, p.tsK, p.wptM, p.wptN, red);
+  }
+
+  /**
+   * Tile sizes a user asks for, to tune or to work around a device: {@code -Dclprop.opencl.tiles}
+   * or {@code CLPROP_TILES} as "TS_M,TS_N,TS_K,WPT_M,WPT_N", or null when neither is set.
+   */
+  static KernelParams override() {
+    String v = System.getProperty("clprop.opencl.tiles");
+    if (v == null || v.isBlank()) {
+      v = System.getenv("CLPROP_TILES");
+    }
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    String[] f = v.split(",");
+    try {
+      if (f.length != 5) {
+        throw new NumberFormatException();
+      }
+      int[] n = new int[5];
+      for (int i = 0; i < 5; i++) {
+        n[i] = Integer.parseInt(f[i].strip());
+        if (n[i] <= 0) {
+          throw new NumberFormatException();
+        }
+      }
+      return new KernelParams(n[0], n[1], n[2], n[3], n[4], 64);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("clprop.opencl.tiles / CLPROP_TILES: '" + v
+          + "', expected five positive integers TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    }
   }
 
   /** The -D options for clBuildProgram. */
