@@ -128,15 +128,20 @@ public final class Trainer implements AutoCloseable {
     float[][] p = predictProbabilities(x);
     int[] out = new int[p.length];
     for (int i = 0; i < p.length; i++) {
-      int best = 0;
-      for (int j = 1; j < p[i].length; j++) {
-        if (p[i][j] > p[i][best]) {
-          best = j;
-        }
-      }
-      out[i] = best;
+      out[i] = argmax(p[i], 0, p[i].length);
     }
     return out;
+  }
+
+  /** The index (0..k-1) of the largest of p[off .. off+k), the first on ties: a predicted class. */
+  public static int argmax(float[] p, int off, int k) {
+    int best = 0;
+    for (int j = 1; j < k; j++) {
+      if (p[off + j] > p[off + best]) {
+        best = j;
+      }
+    }
+    return best;
   }
 
   /** The predicted class of each example of {@code data}. */
@@ -148,13 +153,7 @@ public final class Trainer implements AutoCloseable {
       float[] p = backend.predictProbabilities(data.x(), data.size());
       int[] out = new int[data.size()];
       for (int i = 0; i < out.length; i++) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-          if (p[i * k + j] > p[i * k + best]) {
-            best = j;
-          }
-        }
-        out[i] = best;
+        out[i] = argmax(p, i * k, k);
       }
       return out;
     } finally {

@@ -80,13 +80,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       wr.write(head.append('\n').toString());
       for (float[] row : p) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-          if (row[j] > row[best]) {
-            best = j;
-          }
-        }
-        StringBuilder line = new StringBuilder(Integer.toString(best));
+        StringBuilder line = new StringBuilder(Integer.toString(Trainer.argmax(row, 0, k)));
         for (float v : row) {
           line.append(',').append(v);
         }

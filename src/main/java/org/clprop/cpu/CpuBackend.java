@@ -2,6 +2,7 @@ package org.clprop.cpu;
 
 import java.util.Arrays;
 import org.clprop.backend.Backend;
+import org.clprop.backend.BackendChecks;
 import org.clprop.backend.Evaluation;
 import org.clprop.backend.Regularization;
 import org.clprop.backend.StepMetrics;
@@ -127,7 +128,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void bindTrainingSet(Dataset data, int maxBatch) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     bound = data;
     order = null;
     ensureCapacity(maxBatch);
@@ -135,24 +136,13 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void setOrder(int[] newOrder) {
-    if (bound == null) {
-      throw new IllegalStateException("setOrder before bindTrainingSet");
-    }
-    if (newOrder.length != bound.size()) {
-      throw new IllegalArgumentException("order: " + newOrder.length + " entries for " + bound.size() + " examples");
-    }
+    BackendChecks.order(bound, newOrder);
     order = newOrder;
   }
 
   @Override
   public void trainStep(int from, int count, double lambda) {
-    if (order == null) {
-      throw new IllegalStateException("trainStep before setOrder");
-    }
-    if (count < 1 || count > capacity || from < 0 || from + count > order.length) {
-      throw new IllegalArgumentException("batch [" + from + ", " + (from + count) + ") outside the order of "
-          + order.length + " or above the bound batch size " + capacity);
-    }
+    BackendChecks.batch(order, from, count, capacity);
     gatherRows(bound, order, from, count);
     forwardPass(count);
     outputDelta(bound.labels(), order, from, count);
@@ -182,13 +172,13 @@ public final class CpuBackend implements Backend {
 
   @Override
   public double costAndGradient(Dataset data, double lambda, float[] gradOut) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     return fullGradient(data, lambda, gradOut);
   }
 
   @Override
   public Evaluation evaluate(Dataset data, double lambda) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
     StepMetrics saved = takeMetrics();
     for (int from = 0; from < data.size(); from += capacity) {
@@ -205,9 +195,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public float[] predictProbabilities(float[] x, int n) {
-    if ((long) n * s[0] != x.length) {
-      throw new IllegalArgumentException("x: " + x.length + " values is not " + n + " rows x " + s[0] + " inputs");
-    }
+    BackendChecks.rows(x, n, s[0]);
     ensureCapacity(Math.min(EVAL_CHUNK, Math.max(1, n)));
     int k = s[layers - 1];
     float[] out = new float[n * k];
@@ -346,19 +334,7 @@ public final class CpuBackend implements Backend {
     zOut = new float[rows * s[layers - 1]];
   }
 
-  private void checkInputs(Dataset data) {
-    if (data.features() != s[0]) {
-      throw new IllegalArgumentException("data: " + data.features() + " features, the network's input layer has "
-          + s[0] + " units");
-    }
-    if (data.classes() > s[layers - 1]) {
-      throw new IllegalArgumentException("data: " + data.classes() + " classes, the network's output layer has "
-          + s[layers - 1] + " units");
-    }
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("data: empty, need at least one example");
-    }
-  }
+
 
   private void restoreMetrics(StepMetrics m) {
     costSum = m.costSum();

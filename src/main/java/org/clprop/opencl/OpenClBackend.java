@@ -3,6 +3,7 @@ package org.clprop.opencl;
 import java.util.ArrayList;
 import java.util.List;
 import org.clprop.backend.Backend;
+import org.clprop.backend.BackendChecks;
 import org.clprop.backend.Evaluation;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.Network;
@@ -204,7 +205,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void bindTrainingSet(Dataset data, int maxBatch) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     ensureCapacity(maxBatch);
     if (bound != null && bound.data != data) {
       bound.close();
@@ -243,13 +244,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void setOrder(int[] order) {
-    Dataset data = bound != null ? bound.data : streamed;
-    if (data == null) {
-      throw new IllegalStateException("setOrder before bindTrainingSet");
-    }
-    if (order.length != data.size()) {
-      throw new IllegalArgumentException("order: " + order.length + " entries for " + data.size() + " examples");
-    }
+    BackendChecks.order(bound != null ? bound.data : streamed, order);
     if (bound != null) {
       bound.order.write(ctx.queue(), order, 0, 0, order.length);
     }
@@ -258,13 +253,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void trainStep(int from, int count, double lambda) {
-    if (hostOrder == null) {
-      throw new IllegalStateException("trainStep before setOrder");
-    }
-    if (count < 1 || count > capacity || from < 0 || from + count > hostOrder.length) {
-      throw new IllegalArgumentException("batch [" + from + ", " + (from + count) + ") outside the order of "
-          + hostOrder.length + " or above the bound batch size " + capacity);
-    }
+    BackendChecks.batch(hostOrder, from, count, capacity);
     if (optimizer.kind() == Optimizer.Kind.LBFGS) {
       throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
     }
@@ -324,21 +313,19 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public double costAndGradient(Dataset data, double lambda, float[] gradOut) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     return fullPass(data, lambda, gradOut, gradOut != null).cost();
   }
 
   @Override
   public Evaluation evaluate(Dataset data, double lambda) {
-    checkInputs(data);
+    BackendChecks.data(s, data);
     return fullPass(data, lambda, null, false);
   }
 
   @Override
   public float[] predictProbabilities(float[] x, int n) {
-    if ((long) n * s[0] != x.length) {
-      throw new IllegalArgumentException("x: " + x.length + " values is not " + n + " rows x " + s[0] + " inputs");
-    }
+    BackendChecks.rows(x, n, s[0]);
     ensureCapacity(Math.min(EVAL_CHUNK, Math.max(1, n)));
     int kOut = s[layers - 1];
     float[] out = new float[n * kOut];
@@ -603,17 +590,5 @@ public final class OpenClBackend implements Backend {
     owned.clear();
   }
 
-  private void checkInputs(Dataset data) {
-    if (data.features() != s[0]) {
-      throw new IllegalArgumentException("data: " + data.features() + " features, the network's input layer has "
-          + s[0] + " units");
-    }
-    if (data.classes() > s[layers - 1]) {
-      throw new IllegalArgumentException("data: " + data.classes() + " classes, the network's output layer has "
-          + s[layers - 1] + " units");
-    }
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("data: empty, need at least one example");
-    }
-  }
+
 }
