@@ -49,6 +49,9 @@ public final class Npz {
       throw new DataFormatException(file + ": no such file");
     } catch (ZipException e) {
       throw new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
+    } catch (IllegalArgumentException e) {
+      // ZipInputStream's answer to an entry name that is not valid UTF-8.
+      throw new DataFormatException(file + ": corrupt .npz archive (an entry name is not UTF-8)", e);
     } catch (java.io.EOFException e) {
       throw new DataFormatException(file + ": truncated .npz archive", e);
     } catch (IOException e) {

@@ -1,0 +1,207 @@
+package org.clprop.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.clprop.model.ModelFile;
+import org.clprop.npy.Npy;
+import org.clprop.npy.NpyArray;
+import org.clprop.npy.Npz;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Property tests of the readers on hostile input: valid files mutated at random (truncated, bits
+ * flipped, bytes inserted, header fields set to huge or negative values) and plain random bytes.
+ * Every input must end in success or in the reader's own {@link DataFormatException}: never an
+ * OutOfMemoryError, an index exception or a hang. 10,000 inputs per reader, seeded.
+ * Inputs that once broke a reader are kept under src/test/resources/hostile and replayed first.
+ */
+class HostileFilesTest {
+  private static final int CASES = 10_000;
+
+  @TempDir
+  Path dir;
+
+  /** One mutation of a valid input. */
+  private static byte[] mutate(byte[] valid, Random r) {
+    byte[] b = valid.clone();
+    switch (r.nextInt(7)) {
+      case 0 -> {
+        return java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
+      }
+      case 1 -> {
+        for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
+          int at = r.nextInt(b.length);
+          b[at] ^= (byte) (1 << r.nextInt(8));
+        }
+        return b;
+      }
+      case 2 -> {
+        // A header word (within the first 64 bytes) set to a huge, negative or zero value.
+        int at = r.nextInt(Math.max(1, Math.min(60, b.length - 4)));
+        int v = switch (r.nextInt(4)) {
+          case 0 -> Integer.MAX_VALUE;
+          case 1 -> Integer.MIN_VALUE + r.nextInt(100);
+          case 2 -> 0;
+          default -> 1 << 30;
+        };
+        for (int i = 0; i < 4 && at + i < b.length; i++) {
+          b[at + i] = (byte) (v >>> (24 - 8 * i));
+        }
+        return b;
+      }
+      case 3 -> {
+        int at = r.nextInt(b.length + 1);
+        byte[] extra = new byte[1 + r.nextInt(16)];
+        r.nextBytes(extra);
+        byte[] out = new byte[b.length + extra.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(extra, 0, out, at, extra.length);
+        System.arraycopy(b, at, out, at + extra.length, b.length - at);
+        return out;
+      }
+      case 4 -> {
+        byte[] rnd = new byte[r.nextInt(200)];
+        r.nextBytes(rnd);
+        return rnd;
+      }
+      case 5 -> {
+        // Non-UTF-8 and control bytes sprinkled in.
+        for (int i = 0, n = 1 + r.nextInt(3); i < n && b.length > 0; i++) {
+          b[r.nextInt(b.length)] = (byte) (0x80 + r.nextInt(0x80));
+        }
+        return b;
+      }
+      default -> {
+        return b;
+      }
+    }
+  }
+
+  private void fuzz(String what, byte[] valid, String suffix, Consumer<Path> read) throws IOException {
+    Random r = new Random(what.hashCode());
+    Path f = dir.resolve("input" + suffix);
+    replayRegressions(suffix, read);
+    for (int i = 0; i < CASES; i++) {
+      byte[] input = mutate(valid, r);
+      Files.write(f, input);
+      try {
+        read.accept(f);
+      } catch (DataFormatException expected) {
+        // the reader's own, clear failure
+      } catch (Throwable t) {
+        Path keep = Path.of("target", "hostile-failures", what.replace(' ', '-') + "-case-" + i + suffix);
+        Files.createDirectories(keep.getParent());
+        Files.write(keep, input);
+        fail(what + " case " + i + ": " + t + " (input kept in " + keep + "; add it to src/test/resources/hostile)", t);
+      }
+    }
+  }
+
+  private void replayRegressions(String suffix, Consumer<Path> read) throws IOException {
+    Path res = Path.of("src/test/resources/hostile");
+    if (!Files.isDirectory(res)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(res)) {
+      for (Path p : s.filter(x -> x.toString().endsWith(suffix)).toList()) {
+        try {
+          read.accept(p);
+        } catch (DataFormatException expected) {
+          // fine
+        } catch (Throwable t) {
+          fail("regression input " + p + ": " + t, t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void idxReader() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(new byte[] {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5});
+    for (int i = 0; i < 60; i++) {
+      b.write(i);
+    }
+    fuzz("idx", b.toByteArray(), ".idx", IdxReader::read);
+    fuzz("idx.gz", gzip(b.toByteArray()), ".idx.gz", IdxReader::read);
+  }
+
+  @Test
+  void csvReader() throws IOException {
+    byte[] valid = "a,b,c,label\n0.5,1,2,0\n3,4e-3,-5,1\n6,7,8,2\n".getBytes(StandardCharsets.UTF_8);
+    fuzz("csv", valid, ".csv", p -> CsvReader.read(p, CsvReader.Labels.REQUIRED, -1));
+    fuzz("csv.gz", gzip(valid), ".csv.gz", p -> CsvReader.read(p, CsvReader.Labels.NONE, -1));
+  }
+
+  @Test
+  void npyAndNpzReaders() throws IOException {
+    ByteArrayOutputStream npy = new ByteArrayOutputStream();
+    Npy.write(npy, NpyArray.float32(3, 4, new double[12]));
+    byte[] valid = npy.toByteArray();
+    fuzz("npy", valid, ".npy", p -> {
+      try (InputStream in = Files.newInputStream(p)) {
+        Npy.read(in, p.toString());
+      } catch (IOException e) {
+        throw new DataFormatException(e.getMessage(), e);
+      }
+    });
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    arrays.put("theta1", NpyArray.float32(2, 4, new double[8]));
+    arrays.put("theta2", NpyArray.float32(3, 3, new double[9]));
+    Path model = dir.resolve("model.npz");
+    Npz.write(model, arrays, Map.of("meta.json", "{\"classNames\": [\"a\", \"b\", \"c\"]}"));
+    fuzz("npz model", Files.readAllBytes(model), ".npz", ModelFile::load);
+  }
+
+  @Test
+  void aHugeClaimedSizeIsRefusedWithoutAllocatingIt() {
+    // 2^31 items of 1 byte claimed by a 16-byte file.
+    byte[] idx = {0, 0, 8, 1, (byte) 0x80, 0, 0, 0};
+    DataFormatException e = assertThrowsData(() -> IdxReader.read(new ByteArrayInputStream(idx), "huge.idx"));
+    assertEquals(true, e.getMessage().contains("huge.idx"), e.getMessage());
+    String npyHeader = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }";
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) npyHeader.length(), 0});
+    b.writeBytes(npyHeader.getBytes(StandardCharsets.US_ASCII));
+    assertThrowsData(() -> Npy.read(new ByteArrayInputStream(b.toByteArray()), "huge.npy"));
+  }
+
+  private interface Read {
+    void run() throws IOException;
+  }
+
+  private static DataFormatException assertThrowsData(Read r) {
+    try {
+      r.run();
+    } catch (DataFormatException e) {
+      return e;
+    } catch (Throwable t) {
+      fail("expected a DataFormatException, got " + t, t);
+    }
+    fail("expected a DataFormatException, got success");
+    return null;
+  }
+
+  private static byte[] gzip(byte[] b) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(b);
+    }
+    return out.toByteArray();
+  }
+}
