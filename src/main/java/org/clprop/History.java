@@ -9,11 +9,16 @@ import java.util.List;
  * @param bestEpoch the epoch whose weights the trainer holds now (the best validation accuracy
  *     under early stopping, else the last)
  * @param stopReason why training ended: "completed", "early stopping", "stop requested",
- *     "converged" (L-BFGS found no further decrease)
+ *     "converged" (L-BFGS found no further decrease), or "diverged at epoch E, batch B: ..." when a
+ *     minibatch's cost became NaN or infinite (the trainer then holds the last finite epoch's weights)
  */
 public record History(List<EpochStats> epochs, int bestEpoch, String stopReason) {
   public History {
     epochs = List.copyOf(epochs);
+  }
+
+  public boolean diverged() {
+    return stopReason.startsWith("diverged");
   }
 
   public EpochStats last() {

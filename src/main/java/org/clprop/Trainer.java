@@ -229,6 +229,8 @@ public final class Trainer implements AutoCloseable {
     List<EpochStats> epochs = new ArrayList<>();
     EarlyStopping early = new EarlyStopping();
     String reason = "completed";
+    // The weights at the end of the last epoch whose cost was finite, to fall back on if training diverges.
+    float[] lastGood = backend.parameters();
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
       if (config.shuffle()) {
@@ -238,33 +240,51 @@ public final class Trainer implements AutoCloseable {
       double costSum = 0;
       long correct = 0;
       long seen = 0;
-      for (int b = 0; b < batches; b++) {
+      int windowStart = 0;
+      int badBatch = -1;
+      int b = 0;
+      for (; b < batches; b++) {
         int from = b * batch;
         int count = Math.min(batch, m - from);
         backend.trainStep(from, count, config.lambda());
         seen += count;
         if (!config.batchCallbacks().isEmpty() || stopRequested) {
           StepMetrics partial = batchCallbacks(epoch, b + 1, batches, seen);
-          costSum += partial.costSum();
-          correct += partial.correct();
+          if (partial != StepMetrics.EMPTY) {
+            costSum += partial.costSum();
+            correct += partial.correct();
+            if (badBatch < 0 && partial.firstNonFiniteStep() >= 0) {
+              badBatch = windowStart + partial.firstNonFiniteStep() + 1;
+            }
+            windowStart = b + 1;
+          }
         }
-        if (stopRequested) {
+        if (stopRequested || badBatch > 0) {
+          b++;
           break;
         }
       }
       StepMetrics rest = backend.takeMetrics();
       costSum += rest.costSum();
       correct += rest.correct();
+      if (badBatch < 0 && rest.firstNonFiniteStep() >= 0) {
+        badBatch = windowStart + rest.firstNonFiniteStep() + 1;
+      }
       double trainSeconds = (System.nanoTime() - t0) / 1e9;
-      double reg = config.lambda() == 0 ? 0
-          : Regularization.term(config.layerSizes(), backend.parameters(), config.lambda(), m);
-      EpochStats stats = finishEpoch(epoch, costSum / seen + reg, (double) correct / seen, seen, trainSeconds, t0);
-      epochs.add(stats);
-      if (!Double.isFinite(stats.cost())) {
-        reason = "diverged";
-        LOG.warn("epoch {}: cost is {}; try a smaller learning rate", epoch, stats.cost());
+      if (badBatch > 0 || !Double.isFinite(costSum)) {
+        backend.setParameters(lastGood);
+        reason = String.format("diverged at epoch %d, batch %d: the cost became %s; %s kept; try a smaller "
+            + "learning rate (now %s)", epoch, Math.max(badBatch, 1), Double.isNaN(costSum) ? "NaN" : "infinite",
+            epoch == 1 ? "the starting weights are" : "the weights of epoch " + (epoch - 1) + " are",
+            config.optimizer().learningRate());
+        LOG.warn(reason);
         break;
       }
+      float[] now = backend.parameters();
+      double reg = config.lambda() == 0 ? 0 : Regularization.term(config.layerSizes(), now, config.lambda(), m);
+      EpochStats stats = finishEpoch(epoch, costSum / seen + reg, (double) correct / seen, seen, trainSeconds, t0);
+      epochs.add(stats);
+      lastGood = now;
       if (stopRequested) {
         reason = "stop requested";
         break;

@@ -136,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
           val == null ? "" : ", " + val.size() + " for validation", kind.name().toLowerCase(), t.backendDescription());
       o.flush();
       History h = t.fit(train);
+      if (h.diverged()) {
+        spec.commandLine().getErr().println("clprop: training " + h.stopReason() + (out == null ? ""
+            : "; no model written to " + out));
+        return 1;
+      }
       o.printf("stopped: %s after %d epochs%s%n", h.stopReason(), h.epochs().size(),
           h.bestEpoch() != h.last().epoch() ? " (kept the weights of epoch " + h.bestEpoch() + ")" : "");
       if (loaded.test() != null) {

@@ -61,6 +61,8 @@ public final class CpuBackend implements Backend {
   private double costSum;
   private long correct;
   private long examples;
+  private int steps;
+  private int firstNonFinite = -1;
   private boolean closed;
 
   private final ForwardTask forward = new ForwardTask();
@@ -145,7 +147,10 @@ public final class CpuBackend implements Backend {
     BackendChecks.batch(order, from, count, capacity);
     gatherRows(bound, order, from, count);
     forwardPass(count);
-    outputDelta(bound.labels(), order, from, count);
+    if (!Double.isFinite(outputDelta(bound.labels(), order, from, count)) && firstNonFinite < 0) {
+      firstNonFinite = steps;
+    }
+    steps++;
     Arrays.fill(grad, 0f);
     backwardPass(count);
     step++;
@@ -155,10 +160,12 @@ public final class CpuBackend implements Backend {
 
   @Override
   public StepMetrics takeMetrics() {
-    StepMetrics m = new StepMetrics(costSum, correct, examples);
+    StepMetrics m = new StepMetrics(costSum, correct, examples, firstNonFinite);
     costSum = 0;
     correct = 0;
     examples = 0;
+    steps = 0;
+    firstNonFinite = -1;
     return m;
   }
 
@@ -180,6 +187,7 @@ public final class CpuBackend implements Backend {
   public Evaluation evaluate(Dataset data, double lambda) {
     BackendChecks.data(s, data);
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    int savedSteps = steps;
     StepMetrics saved = takeMetrics();
     for (int from = 0; from < data.size(); from += capacity) {
       int n = Math.min(capacity, data.size() - from);
@@ -188,7 +196,7 @@ public final class CpuBackend implements Backend {
       outputDelta(data.labels(), null, from, n);
     }
     StepMetrics m = takeMetrics();
-    restoreMetrics(saved);
+    restoreMetrics(saved, savedSteps);
     double cost = m.meanCost() + Regularization.term(s, theta, lambda, data.size());
     return new Evaluation(cost, m.accuracy(), data.size());
   }
@@ -223,6 +231,7 @@ public final class CpuBackend implements Backend {
       throw new IllegalArgumentException("gradOut: " + gradOut.length + " values, expected " + theta.length);
     }
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    int savedSteps = steps;
     StepMetrics saved = takeMetrics();
     Arrays.fill(grad, 0f);
     for (int from = 0; from < data.size(); from += capacity) {
@@ -235,7 +244,7 @@ public final class CpuBackend implements Backend {
       }
     }
     StepMetrics m = takeMetrics();
-    restoreMetrics(saved);
+    restoreMetrics(saved, savedSteps);
     int total = data.size();
     if (gradOut != null) {
       // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
@@ -272,8 +281,8 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** d(L) = A(L) - Y, accumulating the cross-entropy and the count of correct argmax predictions. */
-  private void outputDelta(int[] labels, int[] idx, int from, int n) {
+  /** d(L) = A(L) - Y, accumulating the cross-entropy and the count of correct argmax predictions; returns the rows' cost. */
+  private double outputDelta(int[] labels, int[] idx, int from, int n) {
     int k = s[layers - 1];
     float[] a = act[layers - 1];
     float[] d = delta[layers - 1];
@@ -301,6 +310,7 @@ public final class CpuBackend implements Backend {
     costSum += cost;
     correct += hits;
     examples += n;
+    return cost;
   }
 
   private void backwardPass(int n) {
@@ -336,10 +346,13 @@ public final class CpuBackend implements Backend {
 
 
 
-  private void restoreMetrics(StepMetrics m) {
+  /** Puts back the training totals that an evaluation set aside. */
+  private void restoreMetrics(StepMetrics m, int savedSteps) {
+    steps = savedSteps;
     costSum = m.costSum();
     correct = m.correct();
     examples = m.examples();
+    firstNonFinite = m.firstNonFiniteStep();
   }
 
   /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1). */

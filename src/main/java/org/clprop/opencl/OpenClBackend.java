@@ -76,6 +76,8 @@ public final class OpenClBackend implements Backend {
   private int[] stagingY;
 
   private int slots;
+  private int drainedSteps;
+  private int firstNonFinite = -1;
   private double drainedCost;
   private long drainedHits;
   private long examples;
@@ -282,10 +284,12 @@ public final class OpenClBackend implements Backend {
   @Override
   public StepMetrics takeMetrics() {
     drainSlots();
-    StepMetrics m = new StepMetrics(drainedCost, drainedHits, examples);
+    StepMetrics m = new StepMetrics(drainedCost, drainedHits, examples, firstNonFinite);
     drainedCost = 0;
     drainedHits = 0;
     examples = 0;
+    drainedSteps = 0;
+    firstNonFinite = -1;
     return m;
   }
 
@@ -296,9 +300,13 @@ public final class OpenClBackend implements Backend {
     float[] v = new float[2 * slots];
     stepMetrics.read(ctx.queue(), 0, v, 0, v.length);
     for (int i = 0; i < slots; i++) {
+      if (!Float.isFinite(v[2 * i]) && firstNonFinite < 0) {
+        firstNonFinite = drainedSteps + i;
+      }
       drainedCost += v[2 * i];
       drainedHits += Math.round(v[2 * i + 1]);
     }
+    drainedSteps += slots;
     slots = 0;
   }
 
