@@ -8,7 +8,8 @@ import java.util.List;
  * @param epochs one entry per epoch run, in order
  * @param bestEpoch the epoch whose weights the trainer holds now (the best validation accuracy
  *     under early stopping, else the last)
- * @param stopReason why training ended: "completed", "early stopping", "stop requested",
+ * @param stopReason why training ended: "completed", "early stopping", "stop requested at ..." (a
+ *     checkpoint is written there when the trainer has a checkpoint file),
  *     "converged" (L-BFGS found no further decrease), or "diverged at epoch E, batch B: ..." when a
  *     minibatch's cost became NaN or infinite (the trainer then holds the last finite epoch's weights)
  */

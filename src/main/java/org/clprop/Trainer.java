@@ -16,6 +16,7 @@ import org.clprop.core.Matrix;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.data.Shuffle;
+import org.clprop.model.Checkpoint;
 import org.clprop.optim.Lbfgs;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class Trainer implements AutoCloseable {
   private final AtomicReference<Thread> user = new AtomicReference<>();
   private volatile boolean stopRequested;
   private int fits;
+  private boolean resumed;
   private boolean closed;
 
   private Trainer(TrainerConfig config, Backend backend) {
@@ -221,19 +223,35 @@ public final class Trainer implements AutoCloseable {
     int batches = (m + batch - 1) / batch;
     backend.bindTrainingSet(train, batch);
     backend.setOptimizer(config.optimizer());
-    SplittableRandom rng = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + fits);
+    Checkpoint resume = resumed ? null : config.resume();
+    resumed = true;
+    long shuffleSeed = resume != null ? resume.shuffleSeed() : config.seed() * 0x9E3779B97F4A7C15L + fits;
+    SplittableRandom rng = new SplittableRandom(shuffleSeed);
     int[] order = new int[m];
     for (int i = 0; i < m; i++) {
       order[i] = i;
     }
     List<EpochStats> epochs = new ArrayList<>();
+    int startEpoch = 1;
+    int startBatch = 0;
+    if (resume != null) {
+      backend.setOptimizerState(resume.optimizer());
+      epochs.addAll(resume.history());
+      startEpoch = resume.epochsDone() + 1;
+      startBatch = resume.batchesDone();
+      // Replay the shuffles of the epochs done (and of the one under way) to reach the same order.
+      for (int e = 0; config.shuffle() && e < resume.epochsDone() + (startBatch > 0 ? 1 : 0); e++) {
+        Shuffle.shuffle(order, rng);
+      }
+    }
     EarlyStopping early = new EarlyStopping();
     String reason = "completed";
     // The weights at the end of the last epoch whose cost was finite, to fall back on if training diverges.
     float[] lastGood = backend.parameters();
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+    for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
-      if (config.shuffle()) {
+      int firstBatch = epoch == startEpoch ? startBatch : 0;
+      if (config.shuffle() && firstBatch == 0) {
         Shuffle.shuffle(order, rng);
       }
       backend.setOrder(order);
@@ -242,7 +260,7 @@ public final class Trainer implements AutoCloseable {
       long seen = 0;
       int windowStart = 0;
       int badBatch = -1;
-      int b = 0;
+      int b = firstBatch;
       for (; b < batches; b++) {
         int from = b * batch;
         int count = Math.min(batch, m - from);
@@ -281,12 +299,22 @@ public final class Trainer implements AutoCloseable {
         break;
       }
       float[] now = backend.parameters();
+      if (stopRequested && b < batches) {
+        // Stopped inside the epoch: checkpoint the exact point, record no partial epoch.
+        reason = "stop requested at epoch " + epoch + ", batch " + b + " of " + batches;
+        writeCheckpoint(now, epoch - 1, b, shuffleSeed, epochs);
+        break;
+      }
       double reg = config.lambda() == 0 ? 0 : Regularization.term(config.layerSizes(), now, config.lambda(), m);
-      EpochStats stats = finishEpoch(epoch, costSum / seen + reg, (double) correct / seen, seen, trainSeconds, t0);
+      EpochStats stats = finishEpoch(epoch, costSum / Math.max(1, seen) + reg, (double) correct / Math.max(1, seen),
+          seen, trainSeconds, t0);
       epochs.add(stats);
       lastGood = now;
+      if (config.checkpointEvery() > 0 && epoch % config.checkpointEvery() == 0 || stopRequested) {
+        writeCheckpoint(now, epoch, 0, shuffleSeed, epochs);
+      }
       if (stopRequested) {
-        reason = "stop requested";
+        reason = "stop requested at the end of epoch " + epoch;
         break;
       }
       if (early.update(stats)) {
@@ -295,6 +323,30 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return new History(epochs, early.restoreBest(epochs), reason);
+  }
+
+  private void writeCheckpoint(float[] params, int epochsDone, int batchesDone, long shuffleSeed,
+      List<EpochStats> history) {
+    if (config.checkpointFile() == null) {
+      return;
+    }
+    Checkpoint c = new Checkpoint(Network.fromFlatFloats(config.layerSizes(), params), backend.optimizerState(),
+        epochsDone, batchesDone, shuffleSeed, history);
+    java.util.Map<String, Object> meta = new java.util.LinkedHashMap<>();
+    meta.put("optimizer", config.optimizer().kind().name().toLowerCase());
+    meta.put("learningRate", config.optimizer().learningRate());
+    meta.put("lambda", config.lambda());
+    meta.put("batch", config.batchSize());
+    meta.put("seed", config.seed());
+    meta.put("epochsDone", epochsDone);
+    meta.put("batchesDone", batchesDone);
+    try {
+      c.save(config.checkpointFile(), meta);
+      LOG.info("checkpoint written to {} (epoch {}, batch {})", config.checkpointFile(), epochsDone, batchesDone);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("writing checkpoint " + config.checkpointFile() + ": " + e.getMessage(),
+          e);
+    }
   }
 
   private History fitLbfgs(Dataset train) {
@@ -580,6 +632,29 @@ public final class Trainer implements AutoCloseable {
 
     public Builder callback(Callback callback) {
       c.callbacks.add(Objects.requireNonNull(callback, "callback"));
+      return this;
+    }
+
+    /**
+     * Writes a checkpoint (weights, optimiser state, progress, history; atomically) to {@code file}
+     * after every {@code everyEpochs} epochs (0: only when a stop is requested mid-fit).
+     */
+    public Builder checkpoint(java.nio.file.Path file, int everyEpochs) {
+      if (everyEpochs < 0) {
+        throw new IllegalArgumentException("checkpoint every: " + everyEpochs + " epochs, must be >= 0");
+      }
+      c.checkpointFile = Objects.requireNonNull(file, "checkpoint file");
+      c.checkpointEvery = everyEpochs;
+      return this;
+    }
+
+    /**
+     * Continues from a checkpoint: its weights and optimiser state, and the shuffles and batches
+     * where it stopped, so that with the same settings and data the first fit ends exactly where an
+     * uninterrupted one would (bitwise on the CPU backend). {@link #epochs} counts all epochs.
+     */
+    public Builder resumeFrom(Checkpoint checkpoint) {
+      c.resume = Objects.requireNonNull(checkpoint, "checkpoint");
       return this;
     }
 

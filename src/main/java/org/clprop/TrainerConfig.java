@@ -1,10 +1,12 @@
 package org.clprop;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import org.clprop.backend.BackendKind;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
+import org.clprop.model.Checkpoint;
 import org.clprop.optim.Optimizer;
 
 /**
@@ -24,10 +26,15 @@ import org.clprop.optim.Optimizer;
  * @param earlyStopPatience epochs without validation improvement before stopping; 0 for never
  * @param callbacks epoch and batch hooks
  * @param initial starting weights, or null for a seeded initialisation
+ * @param checkpointFile where checkpoints go, or null for none
+ * @param checkpointEvery write a checkpoint after every this many epochs (and when a stop is
+ *     requested); 0 only on a stop request
+ * @param resume a checkpoint the first fit continues from, or null
  */
 public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer, int batchSize, int epochs,
     long seed, boolean shuffle, BackendKind backend, String device, int threads, Dataset validation,
-    int earlyStopPatience, List<Callback> callbacks, Network initial) {
+    int earlyStopPatience, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
+    Checkpoint resume) {
 
   public TrainerConfig {
     layerSizes = layerSizes.clone();
@@ -61,6 +68,9 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     int earlyStopPatience;
     final List<Callback> callbacks = new ArrayList<>();
     Network initial;
+    Path checkpointFile;
+    int checkpointEvery;
+    Checkpoint resume;
 
     TrainerConfig freeze() {
       if (layerSizes == null) {
@@ -82,9 +92,15 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         throw new IllegalArgumentException("initialWeights: layer sizes " + java.util.Arrays.toString(initial.sizes())
             + " differ from layerSizes " + java.util.Arrays.toString(layerSizes));
       }
+      if (resume != null && !java.util.Arrays.equals(resume.network().sizes(), layerSizes)) {
+        throw new IllegalArgumentException("resumeFrom: the checkpoint's layer sizes "
+            + java.util.Arrays.toString(resume.network().sizes()) + " differ from layerSizes "
+            + java.util.Arrays.toString(layerSizes));
+      }
       Optimizer opt = Double.isNaN(learningRate) ? optimizer : optimizer.withLearningRate(learningRate);
       return new TrainerConfig(layerSizes, lambda, opt, batchSize, epochs, seed, shuffle, backend, device, threads,
-          validation, earlyStopPatience, callbacks, initial);
+          validation, earlyStopPatience, callbacks, resume != null ? resume.network() : initial, checkpointFile,
+          checkpointEvery, resume);
     }
   }
 }

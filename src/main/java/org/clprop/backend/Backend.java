@@ -35,6 +35,12 @@ public interface Backend extends AutoCloseable {
   /** Sets the update rule and zeroes its state (velocities, moments, step count). */
   void setOptimizer(Optimizer optimizer);
 
+  /** Reads the optimiser's state (a sync point), for a checkpoint. */
+  OptimizerState optimizerState();
+
+  /** Restores a state read by {@link #optimizerState()} under the same optimiser, after setOptimizer. */
+  void setOptimizerState(OptimizerState state);
+
   /**
    * Makes {@code data} the training set for the following steps: it is uploaded once and kept
    * resident when it fits, and minibatches of up to {@code maxBatch} rows are drawn from it.

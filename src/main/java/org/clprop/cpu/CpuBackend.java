@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.clprop.backend.Backend;
 import org.clprop.backend.BackendChecks;
 import org.clprop.backend.Evaluation;
+import org.clprop.backend.OptimizerState;
 import org.clprop.backend.Regularization;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.Network;
@@ -126,6 +127,27 @@ public final class CpuBackend implements Backend {
     state1 = opt.kind() == Optimizer.Kind.MOMENTUM || opt.kind() == Optimizer.Kind.ADAM
         ? new float[theta.length] : null;
     state2 = opt.kind() == Optimizer.Kind.ADAM ? new float[theta.length] : null;
+  }
+
+  @Override
+  public OptimizerState optimizerState() {
+    return new OptimizerState(step, state1 == null ? null : state1.clone(), state2 == null ? null : state2.clone());
+  }
+
+  @Override
+  public void setOptimizerState(OptimizerState st) {
+    step = st.step();
+    copyState(st.first(), state1, "first");
+    copyState(st.second(), state2, "second");
+  }
+
+  private static void copyState(float[] from, float[] to, String which) {
+    if ((from == null) != (to == null) || (from != null && from.length != to.length)) {
+      throw new IllegalArgumentException("optimizer state: the " + which + " vector does not fit this optimiser");
+    }
+    if (from != null) {
+      System.arraycopy(from, 0, to, 0, from.length);
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import org.clprop.backend.Backend;
 import org.clprop.backend.BackendChecks;
 import org.clprop.backend.Evaluation;
+import org.clprop.backend.OptimizerState;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
@@ -202,6 +203,37 @@ public final class OpenClBackend implements Backend {
     }
     if (needs2) {
       moment2.write(ctx.queue(), zeros, 0, 0, paramCount);
+    }
+  }
+
+  @Override
+  public OptimizerState optimizerState() {
+    boolean has1 = optimizer.kind() == Optimizer.Kind.MOMENTUM || optimizer.kind() == Optimizer.Kind.ADAM;
+    boolean has2 = optimizer.kind() == Optimizer.Kind.ADAM;
+    return new OptimizerState(step, has1 ? read(moment1) : null, has2 ? read(moment2) : null);
+  }
+
+  private float[] read(ClBuffer b) {
+    float[] v = new float[paramCount];
+    b.read(ctx.queue(), 0, v, 0, paramCount);
+    return v;
+  }
+
+  @Override
+  public void setOptimizerState(OptimizerState st) {
+    boolean has1 = optimizer.kind() == Optimizer.Kind.MOMENTUM || optimizer.kind() == Optimizer.Kind.ADAM;
+    boolean has2 = optimizer.kind() == Optimizer.Kind.ADAM;
+    if ((st.first() != null) != has1 || (st.second() != null) != has2
+        || (st.first() != null && st.first().length != paramCount)
+        || (st.second() != null && st.second().length != paramCount)) {
+      throw new IllegalArgumentException("optimizer state does not fit " + optimizer.kind());
+    }
+    step = st.step();
+    if (has1) {
+      moment1.write(ctx.queue(), st.first(), 0, 0, paramCount);
+    }
+    if (has2) {
+      moment2.write(ctx.queue(), st.second(), 0, 0, paramCount);
     }
   }
 
