@@ -61,9 +61,9 @@ class ResumeTest {
     assertEquals(10, c.batchesDone());
     assertEquals(2, c.history().size());
     try (Trainer t = builder(kind, device).epochs(4).resumeFrom(c).build()) {
-      History h = t.fit(SPLIT.first());
-      assertEquals(4, h.epochs().size(), "the resumed history holds all epochs");
-      assertEquals("completed", h.stopReason());
+      History after = t.fit(SPLIT.first());
+      assertEquals(4, after.epochs().size(), "the resumed history holds all epochs");
+      assertEquals("completed", after.stopReason());
       return t.network().toFlatFloats();
     }
   }

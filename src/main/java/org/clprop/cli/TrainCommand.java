@@ -15,6 +15,7 @@ import org.clprop.backend.BackendKind;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
+import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
 import picocli.CommandLine.ArgGroup;
@@ -89,6 +90,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plot", description = "Write a PNG learning curve here.")
   Path plot;
 
+  @Option(names = "--checkpoint", description = "Checkpoint file (default: the --out file with .checkpoint.npz, "
+      + "else clprop-checkpoint.npz).")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs "
+      + "(Ctrl-C always writes one). Default: only on Ctrl-C.")
+  int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from this checkpoint (give the same data and settings; "
+      + "--epochs counts all epochs).")
+  Path resume;
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces on errors.")
   boolean verbose;
 
@@ -112,7 +125,15 @@ final class TrainCommand implements Callable<Integer> {
       train = s.first();
       val = s.second();
     }
-    int[] layers = layerSizes(train);
+    Checkpoint from = resume == null ? null : Checkpoint.load(resume);
+    int[] layers = from != null ? from.network().sizes() : layerSizes(train);
+    Path ckpt = checkpoint != null ? checkpoint : out != null
+        ? out.resolveSibling(out.getFileName().toString().replaceAll("\\.npz$", "") + ".checkpoint.npz")
+        : Path.of("clprop-checkpoint.npz");
+    Cli.checkWritable(spec, ckpt, "--checkpoint");
+    if (checkpointEvery < 0) {
+      throw new ParameterException(spec.commandLine(), "--checkpoint-every: " + checkpointEvery + ", must be >= 0");
+    }
     PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
@@ -127,6 +148,10 @@ final class TrainCommand implements Callable<Integer> {
       if (earlyStop != null) {
         b.earlyStopping(earlyStop);
       }
+      b.checkpoint(ckpt, checkpointEvery);
+      if (from != null) {
+        b.resumeFrom(from);
+      }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -135,7 +160,20 @@ final class TrainCommand implements Callable<Integer> {
       o.printf("training %s on %s (%d examples%s) with %s, %s%n", Arrays.toString(layers), loaded.name(), train.size(),
           val == null ? "" : ", " + val.size() + " for validation", kind.name().toLowerCase(), t.backendDescription());
       o.flush();
-      History h = t.fit(train);
+      if (from != null) {
+        o.printf("resuming from %s after epoch %d%s%n", resume, from.epochsDone(),
+            from.batchesDone() > 0 ? ", batch " + from.batchesDone() : "");
+      }
+      History h;
+      try (Interrupts ignored = Interrupts.stopOnCtrlC(t)) {
+        h = t.fit(train);
+      }
+      if (h.stopReason().startsWith("stop requested")) {
+        spec.commandLine().getErr().printf("clprop: interrupted: %s; checkpoint written to %s; continue with: "
+            + "clprop train %s --resume %s%n", h.stopReason().replace("stop requested ", "stopped "), ckpt,
+            String.join(" ", spec.commandLine().getParseResult().originalArgs()), ckpt);
+        return 130;
+      }
       if (h.diverged()) {
         spec.commandLine().getErr().println("clprop: training " + h.stopReason() + (out == null ? ""
             : "; no model written to " + out));
