@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
       if (h.stopReason().startsWith("stop requested")) {
         spec.commandLine().getErr().printf("clprop: interrupted: %s; checkpoint written to %s; continue with: "
             + "clprop train %s --resume %s%n", h.stopReason().replace("stop requested ", "stopped "), ckpt,
-            String.join(" ", spec.commandLine().getParseResult().originalArgs()), ckpt);
+            resumeArgs(), ckpt);
         return 130;
       }
       if (h.diverged()) {
@@ -204,6 +204,23 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The options this run was given, less any --resume, for the message that says how to continue. */
+  private String resumeArgs() {
+    java.util.List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    if (!args.isEmpty() && args.get(0).equals("train")) {
+      args.remove(0);
+    }
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--resume") && i + 1 < args.size()) {
+        args.remove(i + 1);
+        args.remove(i--);
+      } else if (args.get(i).startsWith("--resume=")) {
+        args.remove(i--);
+      }
+    }
+    return String.join(" ", args);
   }
 
   private int[] layerSizes(Dataset train) {

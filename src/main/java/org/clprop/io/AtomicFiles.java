@@ -39,6 +39,13 @@ public final class AtomicFiles {
         out.flush();
         ch.force(true);
       }
+      // A temporary file is private (0600); give the result the old file's permissions, or rw-r--r--.
+      try {
+        Files.setPosixFilePermissions(tmp, Files.exists(abs) ? Files.getPosixFilePermissions(abs)
+            : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep the defaults
+      }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
