@@ -587,6 +587,21 @@ public final class OpenClBackend implements Backend {
           + " bytes, more than the " + max + " bytes one allocation may have on " + ctx.device().name()
           + "; a batch of at most " + max / (widest * 4) + " rows fits");
     }
+    // Everything the device holds for a fit: the per-row buffers (activations, deltas, output z,
+    // labels, row costs and hits) and the fixed ones (parameters, gradients, moments, metrics).
+    long perRow = 4L * (3 + s[layers - 1]);
+    for (int l = 0; l < layers; l++) {
+      perRow += 4L * s[l] * (l == 0 ? 1 : 2);
+    }
+    long fixed = 4L * paramCount * 4 + 2L * METRIC_SLOTS * 4;
+    long budget = (long) (0.9 * ctx.device().globalMemBytes());
+    if (fixed + perRow * rows > budget) {
+      long fits = Math.max(0, (budget - fixed) / perRow);
+      throw new OpenClException(String.format("a batch of %d rows needs %d MiB of device memory (%d bytes a row, "
+          + "plus %d MiB of weights and optimiser state); %s has %d MiB; %s", rows, (fixed + perRow * rows) >> 20,
+          perRow, fixed >> 20, ctx.device().name(), ctx.device().globalMemBytes() >> 20,
+          fits > 0 ? "a batch of at most " + fits + " rows fits" : "the network's weights alone do not fit"));
+    }
     releaseBatchBuffers();
     capacity = rows;
     act = new ClBuffer[layers];

@@ -169,6 +169,18 @@ class HostileFilesTest {
   }
 
   @Test
+  void checkpointReader() throws IOException {
+    Path ckpt = dir.resolve("valid.ckpt.npz");
+    org.clprop.core.Network net = org.clprop.core.Network.initialise(new int[] {3, 4, 2}, 1);
+    int p = net.parameterCount();
+    new org.clprop.model.Checkpoint(net, new org.clprop.backend.OptimizerState(7, new float[p], new float[p]), 2, 3,
+        123456789L, java.util.List.of(new org.clprop.EpochStats(1, 0.5, 0.9, Double.NaN, Double.NaN, 1000, 0.1),
+            new org.clprop.EpochStats(2, 0.4, 0.95, Double.NaN, Double.NaN, 1000, 0.1)))
+        .save(ckpt, Map.of());
+    fuzz("checkpoint", Files.readAllBytes(ckpt), ".ckpt.npz", org.clprop.model.Checkpoint::load);
+  }
+
+  @Test
   void aHugeClaimedSizeIsRefusedWithoutAllocatingIt() {
     // 2^31 items of 1 byte claimed by a 16-byte file.
     byte[] idx = {0, 0, 8, 1, (byte) 0x80, 0, 0, 0};

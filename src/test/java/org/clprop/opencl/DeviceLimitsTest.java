@@ -1,0 +1,36 @@
+package org.clprop.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.clprop.Trainer;
+import org.clprop.backend.BackendKind;
+import org.clprop.testutil.Tensors;
+import org.junit.jupiter.api.Test;
+
+/** Allocations that cannot fit on the device are refused before training, with sizes and a batch that fits. */
+class DeviceLimitsTest {
+
+  @Test
+  void aBatchTooLargeForTheDeviceIsRefusedWithABatchThatFits() {
+    ClDevice d = OpenClTests.device();
+    // One row of the hidden layer's activations is 800 kB, so a batch of 4096 rows needs over 3 GB.
+    int hidden = 200_000;
+    try (Trainer t = Trainer.builder().layers(8, hidden, 2).backend(BackendKind.OPENCL)
+        .device(Integer.toString(d.index())).batchSize(4096).epochs(1).build()) {
+      OpenClException e = assertThrows(OpenClException.class, () -> t.fit(Tensors.randomData(4096, 8, 2, 1)));
+      assertTrue(e.getMessage().contains("a batch of 4096 rows"), e.getMessage());
+      assertTrue(e.getMessage().matches(".*a batch of at most \\d+ rows fits.*"), e.getMessage());
+    }
+  }
+
+  @Test
+  void weightsBeyondOneAllocationAreRefusedWhenTheBackendIsBuilt() {
+    ClDevice d = OpenClTests.device();
+    int inputs = (int) Math.min(Integer.MAX_VALUE / 8, d.maxAllocBytes() / 4 / 2 + 1);
+    OpenClException e = assertThrows(OpenClException.class,
+        () -> new OpenClBackend(new int[] {inputs, 2, 2}, d).close());
+    assertTrue(e.getMessage().contains("parameters needs"), e.getMessage());
+    assertTrue(e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"), e.getMessage());
+  }
+}
