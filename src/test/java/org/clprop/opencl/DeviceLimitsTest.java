@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.clprop.Trainer;
 import org.clprop.backend.BackendKind;
 import org.clprop.testutil.Tensors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Allocations that cannot fit on the device are refused before training, with sizes and a batch that fits. */
@@ -14,8 +15,10 @@ class DeviceLimitsTest {
   @Test
   void aBatchTooLargeForTheDeviceIsRefusedWithABatchThatFits() {
     ClDevice d = OpenClTests.device();
-    // One row of the hidden layer's activations is 800 kB, so a batch of 4096 rows needs over 3 GB.
-    int hidden = 200_000;
+    // A hidden layer so wide that 4096 rows of its activations exceed one allocation on this device.
+    long wide = d.maxAllocBytes() / (4L * 4096) + 1;
+    Assumptions.assumeTrue(wide < 20_000_000, "the device allows allocations too large to exceed cheaply");
+    int hidden = (int) wide;
     try (Trainer t = Trainer.builder().layers(8, hidden, 2).backend(BackendKind.OPENCL)
         .device(Integer.toString(d.index())).batchSize(4096).epochs(1).build()) {
       OpenClException e = assertThrows(OpenClException.class, () -> t.fit(Tensors.randomData(4096, 8, 2, 1)));
@@ -27,7 +30,9 @@ class DeviceLimitsTest {
   @Test
   void weightsBeyondOneAllocationAreRefusedWhenTheBackendIsBuilt() {
     ClDevice d = OpenClTests.device();
-    int inputs = (int) Math.min(Integer.MAX_VALUE / 8, d.maxAllocBytes() / 4 / 2 + 1);
+    long need = d.maxAllocBytes() / 4 / 2 + 1;
+    Assumptions.assumeTrue(need < Integer.MAX_VALUE / 8, "the device allows allocations larger than a Java array");
+    int inputs = (int) need;
     OpenClException e = assertThrows(OpenClException.class,
         () -> new OpenClBackend(new int[] {inputs, 2, 2}, d).close());
     assertTrue(e.getMessage().contains("parameters needs"), e.getMessage());
