@@ -31,7 +31,8 @@ class DeviceLimitsTest {
   void weightsBeyondOneAllocationAreRefusedWhenTheBackendIsBuilt() {
     ClDevice d = OpenClTests.device();
     long need = d.maxAllocBytes() / 4 / 2 + 1;
-    Assumptions.assumeTrue(need < Integer.MAX_VALUE / 8, "the device allows allocations larger than a Java array");
+    // Two weights per input: 8 bytes an input, so more inputs than maxAlloc / 8 cannot fit.
+    Assumptions.assumeTrue(need < Integer.MAX_VALUE / 2 - 8, "the device allows allocations larger than a Java array");
     int inputs = (int) need;
     OpenClException e = assertThrows(OpenClException.class,
         () -> new OpenClBackend(new int[] {inputs, 2, 2}, d).close());
