@@ -199,7 +199,13 @@ final class TrainCommand implements Callable<Integer> {
         o.println("model written to " + out);
       }
       if (plot != null) {
-        LearningCurve.write(plot, h.epochs(), Arrays.toString(layers) + " on " + loaded.name());
+        try {
+          LearningCurve.write(plot, h.epochs(), Arrays.toString(layers) + " on " + loaded.name());
+        } catch (LinkageError | java.awt.AWTError e) {
+          throw new IllegalStateException("--plot: this Java runtime cannot draw (" + e.getMessage() + "); it needs "
+              + "the java.desktop module and the system's font libraries (Debian: libfreetype6, libharfbuzz0b, "
+              + "fontconfig)" + (out == null ? "" : "; the model was written to " + out), e);
+        }
         o.println("learning curve written to " + plot);
       }
     }
