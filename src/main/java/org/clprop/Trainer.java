@@ -407,7 +407,7 @@ public final class Trainer implements AutoCloseable {
     StepMetrics partial = StepMetrics.EMPTY;
     for (Callback c : config.batchCallbacks()) {
       int every = c.batchInterval();
-      if (batch % every == 0 || batch == batches) {
+      if (every > 0 && (batch % every == 0 || batch == batches)) {
         if (c.wantsBatchCost() && partial == StepMetrics.EMPTY) {
           partial = backend.takeMetrics();
         }

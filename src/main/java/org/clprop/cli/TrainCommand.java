@@ -156,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     b.callback(new Report(o, System.console() != null));
+    b.callback(new FirstBatchTimer());
     try (Trainer t = b.build()) {
       o.printf("training %s on %s (%d examples%s) with %s, %s%n", Arrays.toString(layers), loaded.name(), train.size(),
           val == null ? "" : ", " + val.size() + " for validation", kind.name().toLowerCase(), t.backendDescription());
@@ -250,6 +251,25 @@ final class TrainCommand implements Callable<Integer> {
     System.arraycopy(hidden, 0, l, 1, hidden.length);
     l[l.length - 1] = train.classes();
     return l;
+  }
+
+  /** Logs, once, how long after the JVM started the first batch finished (start-up cost, with --verbose). */
+  private static final class FirstBatchTimer implements Callback {
+    private boolean done;
+
+    @Override
+    public int batchInterval() {
+      return done ? 0 : 1;
+    }
+
+    @Override
+    public void onBatchEnd(BatchEnd b) {
+      if (!done) {
+        done = true;
+        long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        org.slf4j.LoggerFactory.getLogger(TrainCommand.class).info("first batch done {} ms after the JVM started", ms);
+      }
+    }
   }
 
   /** One line per epoch; on a terminal, a progress bar within the epoch (no device sync: no cost asked). */
