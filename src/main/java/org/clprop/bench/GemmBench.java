@@ -27,7 +27,7 @@ public final class GemmBench {
       for (int i = -1; i < runs; i++) {
         ctx.finish();
         long t0 = System.nanoTime();
-        k.gemm("nn", n, n, n, a, 0, n, b, 0, n, c, 0, n, ClKernels.STORE, 0f, c, 0, 0, c, 0);
+        k.gemm(ClKernels.Layout.NN, n, n, n, a, 0, n, b, 0, n, c, 0, n, ClKernels.STORE, 0f, c, 0, 0, c, 0);
         ctx.finish();
         double s = (System.nanoTime() - t0) / 1e9;
         if (i >= 0) {

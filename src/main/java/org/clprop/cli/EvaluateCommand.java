@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.clprop.Trainer;
-import org.clprop.backend.BackendKind;
 import org.clprop.backend.Evaluation;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
@@ -36,15 +35,15 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--lambda", defaultValue = "0", description = "Lambda of the reported cost J. Default: ${DEFAULT-VALUE}.")
   double lambda;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
-  String backend;
+  @Mixin
+  BackendOptions backendOptions;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
-  boolean verbose;
+  @Mixin
+  VerboseOption verbose;
 
   @Override
   public Integer call() {
-    BackendKind bk = Cli.parseEnum(spec, BackendKind.class, backend, "--backend");
+    backendOptions.kind(spec);
     ModelFile.Model m = ModelFile.load(model);
     int[] s = m.network().sizes();
     DataSource.Loaded loaded = DataSource.loadForModel(data, dataOptions.dataDir, dataOptions.labelCol, s[0],
@@ -52,7 +51,8 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean test = loaded.test() != null;
     Dataset d = test ? loaded.test() : loaded.train();
     PrintWriter o = spec.commandLine().getOut();
-    try (Trainer t = Trainer.builder().layers(s).initialWeights(m.network()).lambda(lambda).backend(bk).build()) {
+    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network()).lambda(lambda);
+    try (Trainer t = backendOptions.apply(spec, b).build()) {
       Evaluation e = t.evaluate(d);
       int[] predicted = t.predict(d);
       o.printf("model %s %s on %s%s (%d examples), %s%n", model, Arrays.toString(s), loaded.name(),

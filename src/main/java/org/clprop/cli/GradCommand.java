@@ -14,6 +14,7 @@ import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 import org.clprop.reference.ReferenceBackprop;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,8 +42,8 @@ final class GradCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Where to write the gradients (.npz).")
   Path out;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
-  boolean verbose;
+  @Mixin
+  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {

@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.clprop.Trainer;
-import org.clprop.backend.BackendKind;
 import org.clprop.data.CsvReader;
 import org.clprop.data.DataFormatException;
 import org.clprop.data.Table;
 import org.clprop.io.AtomicFiles;
 import org.clprop.model.ModelFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,15 +41,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Write the predictions CSV here (default: standard output).")
   Path out;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
-  String backend;
+  @Mixin
+  BackendOptions backendOptions;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
-  boolean verbose;
+  @Mixin
+  VerboseOption verbose;
 
   @Override
   public Integer call() throws IOException {
-    BackendKind bk = Cli.parseEnum(spec, BackendKind.class, backend, "--backend");
+    backendOptions.kind(spec);
     Cli.checkWritable(spec, out, "--out");
     ModelFile.Model m = ModelFile.load(model);
     int[] s = m.network().sizes();
@@ -69,7 +69,8 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     float[][] p;
-    try (Trainer tr = Trainer.builder().layers(s).initialWeights(m.network()).backend(bk).build()) {
+    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network());
+    try (Trainer tr = backendOptions.apply(spec, b).build()) {
       p = tr.predictProbabilities(rows);
     }
     AtomicFiles.Writer w = os -> {

@@ -11,7 +11,6 @@ import org.clprop.Callback;
 import org.clprop.EpochStats;
 import org.clprop.History;
 import org.clprop.Trainer;
-import org.clprop.backend.BackendKind;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
@@ -70,11 +69,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights, shuffles and validation split. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or opencl. Default: ${DEFAULT-VALUE}.")
-  String backend;
-
-  @Option(names = "--device", description = "OpenCL device by index or part of its name (see clprop devices).")
-  String device;
+  @Mixin
+  BackendOptions backendOptions;
 
   @Option(names = "--validation", defaultValue = "0", description = "Fraction of the training data held out for "
       + "validation each epoch, e.g. 0.1. Default: none.")
@@ -102,13 +98,13 @@ final class TrainCommand implements Callable<Integer> {
       + "--epochs counts all epochs).")
   Path resume;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces on errors.")
-  boolean verbose;
+  @Mixin
+  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {
     Optimizer.Kind kind = Cli.parseEnum(spec, Optimizer.Kind.class, optimizer, "--optimizer");
-    BackendKind bk = Cli.parseEnum(spec, BackendKind.class, backend, "--backend");
+    backendOptions.kind(spec);
     Cli.checkWritable(spec, out, "--out");
     Cli.checkWritable(spec, plot, "--plot");
     if (earlyStop != null && validation == 0) {
@@ -137,8 +133,8 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
-      b = Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch).lambda(lambda).seed(seed)
-          .backend(bk).device(device);
+      b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch)
+          .lambda(lambda).seed(seed));
       if (lr != null) {
         b.learningRate(lr);
       }

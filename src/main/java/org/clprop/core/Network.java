@@ -107,6 +107,15 @@ public final class Network {
     return (int) n;
   }
 
+  /** Rows of all Theta matrices together: s_2 + ... + s_L. */
+  public static int parameterRows(int[] sizes) {
+    int rows = 0;
+    for (int l = 1; l < sizes.length; l++) {
+      rows += sizes[l];
+    }
+    return rows;
+  }
+
   /** All Theta matrices as one float32 vector: Theta(1) row-major, then Theta(2), ... */
   public float[] toFlatFloats() {
     float[] out = new float[parameterCount()];

@@ -41,6 +41,8 @@ public final class CpuBackend implements Backend {
   private final int[] s;
   private final int layers;
   private final int[] thetaOff;
+  /** Rows of all the Theta matrices together: the update splits them across threads. */
+  private final int thetaRows;
   private final float[] theta;
   private final float[] grad;
   private final float[][] wt;
@@ -85,6 +87,7 @@ public final class CpuBackend implements Backend {
     for (int l = 0; l + 1 < layers; l++) {
       thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
     }
+    thetaRows = Network.parameterRows(s);
     theta = new float[Network.parameterCount(s)];
     grad = new float[theta.length];
     wt = new float[layers - 1][];
@@ -514,7 +517,6 @@ public final class CpuBackend implements Backend {
   private final class UpdateTask implements WorkerPool.Task {
     private final CpuKernels.UpdateRule rule = new CpuKernels.UpdateRule();
     private float reg;
-    private int totalRows;
 
     void prepare(int n, double lambda) {
       if (optimizer.kind() == Optimizer.Kind.LBFGS) {
@@ -530,16 +532,12 @@ public final class CpuBackend implements Backend {
       rule.eps = (float) optimizer.epsilon();
       rule.adamStep = (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step)));
       rule.adamScale = (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step)));
-      totalRows = 0;
-      for (int l = 1; l < layers; l++) {
-        totalRows += s[l];
-      }
     }
 
     @Override
     public void run(int part, int parts) {
-      int r0 = blockStart(totalRows, part, parts, 1);
-      int r1 = blockStart(totalRows, part + 1, parts, 1);
+      int r0 = blockStart(thetaRows, part, parts, 1);
+      int r1 = blockStart(thetaRows, part + 1, parts, 1);
       int base = 0;
       for (int l = 0; l + 1 < layers; l++) {
         int rows = s[l + 1];

@@ -6,10 +6,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link CpuKernels} on the Vector API. The product keeps an 8 x 2-vector tile of C in registers
- * (sixteen accumulators) while p runs over a KC-deep panel of B, so each load of B feeds eight fused
- * multiply-adds; edges fall back to 4-row and 1-row tiles, narrower ones and then scalar fma, which
- * all compute the same chain per element.
+ * {@link CpuKernels} on the Vector API. The product keeps a 4 x 2-vector tile of C in registers
+ * (eight accumulators) while p runs over a KC-deep panel of B, so each load of B feeds four fused
+ * multiply-adds; edges fall back to narrower tiles and then to scalar fma, which computes the same
+ * chain per element.
  */
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,9 +36,6 @@ final class VectorKernels implements CpuKernels {
       int j = j0;
       for (; j + 2 * L <= j1; j += 2 * L) {
         int i = i0;
-        for (; i + 8 <= i1; i += 8) {
-          tile8x2(a, aOff, si, sp, b, bOff, ldb, c, cOff, ldc, i, j, pb, pe);
-        }
         for (; i + 4 <= i1; i += 4) {
           tile4x2(a, aOff, si, sp, b, bOff, ldb, c, cOff, ldc, i, j, pb, pe);
         }
@@ -62,82 +59,6 @@ final class VectorKernels implements CpuKernels {
         }
       }
     }
-  }
-
-  /** Eight rows by two vectors: sixteen accumulators, each pair of B loads feeding sixteen fmas. */
-  private static void tile8x2(float[] a, int aOff, int si, int sp, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i, int j, int pb, int pe) {
-    int r0 = cOff + i * ldc + j;
-    int r1 = r0 + ldc;
-    int r2 = r1 + ldc;
-    int r3 = r2 + ldc;
-    int r4 = r3 + ldc;
-    int r5 = r4 + ldc;
-    int r6 = r5 + ldc;
-    int r7 = r6 + ldc;
-    FloatVector c00 = FloatVector.fromArray(S, c, r0);
-    FloatVector c01 = FloatVector.fromArray(S, c, r0 + L);
-    FloatVector c10 = FloatVector.fromArray(S, c, r1);
-    FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
-    FloatVector c20 = FloatVector.fromArray(S, c, r2);
-    FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
-    FloatVector c30 = FloatVector.fromArray(S, c, r3);
-    FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
-    FloatVector c40 = FloatVector.fromArray(S, c, r4);
-    FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
-    FloatVector c50 = FloatVector.fromArray(S, c, r5);
-    FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
-    FloatVector c60 = FloatVector.fromArray(S, c, r6);
-    FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
-    FloatVector c70 = FloatVector.fromArray(S, c, r7);
-    FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
-    int a0 = aOff + i * si;
-    for (int p = pb; p < pe; p++) {
-      int bp = bOff + p * ldb + j;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      int ap = a0 + p * sp;
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ap + si]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ap + 2 * si]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ap + 3 * si]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, a[ap + 4 * si]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, a[ap + 5 * si]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(S, a[ap + 6 * si]);
-      c60 = x.fma(b0, c60);
-      c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(S, a[ap + 7 * si]);
-      c70 = x.fma(b0, c70);
-      c71 = x.fma(b1, c71);
-    }
-    c00.intoArray(c, r0);
-    c01.intoArray(c, r0 + L);
-    c10.intoArray(c, r1);
-    c11.intoArray(c, r1 + L);
-    c20.intoArray(c, r2);
-    c21.intoArray(c, r2 + L);
-    c30.intoArray(c, r3);
-    c31.intoArray(c, r3 + L);
-    c40.intoArray(c, r4);
-    c41.intoArray(c, r4 + L);
-    c50.intoArray(c, r5);
-    c51.intoArray(c, r5 + L);
-    c60.intoArray(c, r6);
-    c61.intoArray(c, r6 + L);
-    c70.intoArray(c, r7);
-    c71.intoArray(c, r7 + L);
   }
 
   private static void tile4x2(float[] a, int aOff, int si, int sp, float[] b, int bOff, int ldb,

@@ -29,11 +29,7 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
   }
 
   public void save(Path file, Map<String, Object> meta) throws IOException {
-    Map<String, NpyArray> arrays = new LinkedHashMap<>();
-    for (int l = 1; l < network.layers(); l++) {
-      var t = network.theta(l);
-      arrays.put("theta" + l, NpyArray.float32(t.rows(), t.cols(), t.toRowMajor()));
-    }
+    Map<String, NpyArray> arrays = ModelFile.thetaArrays(network);
     if (optimizer.first() != null) {
       arrays.put("optimizer_first", vector(optimizer.first()));
     }
@@ -53,12 +49,7 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
       System.arraycopy(row, 0, h, i * HISTORY_COLUMNS, HISTORY_COLUMNS);
     }
     arrays.put("history", NpyArray.float64(new int[] {history.size(), HISTORY_COLUMNS}, h));
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", "clprop checkpoint");
-    m.put("clprop", ModelFile.version());
-    m.put("layers", network.sizes());
-    m.putAll(meta);
-    Npz.write(file, arrays, Map.of("meta.json", Json.object(m)));
+    Npz.write(file, arrays, Map.of("meta.json", ModelFile.metaJson("clprop checkpoint", network, meta)));
   }
 
   public static Checkpoint load(Path file) {

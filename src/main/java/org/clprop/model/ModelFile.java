@@ -36,17 +36,27 @@ public final class ModelFile {
    * strings) plus the layer sizes and clprop's version.
    */
   public static void save(Path file, Network net, Map<String, Object> training) throws IOException {
+    Npz.write(file, thetaArrays(net), Map.of("meta.json", metaJson("clprop model", net, training)));
+  }
+
+  /** theta1 .. theta{L-1} as float32 arrays, in order: the part a model file and a checkpoint share. */
+  static Map<String, NpyArray> thetaArrays(Network net) {
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
     for (int l = 1; l < net.layers(); l++) {
       Matrix t = net.theta(l);
       arrays.put("theta" + l, NpyArray.float32(t.rows(), t.cols(), t.toRowMajor()));
     }
+    return arrays;
+  }
+
+  /** meta.json: the format, clprop's version, the layer sizes, then {@code fields}. */
+  static String metaJson(String format, Network net, Map<String, Object> fields) {
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("format", "clprop model");
+    meta.put("format", format);
     meta.put("clprop", version());
     meta.put("layers", net.sizes());
-    meta.putAll(training);
-    Npz.write(file, arrays, Map.of("meta.json", Json.object(meta)));
+    meta.putAll(fields);
+    return Json.object(meta);
   }
 
   public static Model load(Path file) {

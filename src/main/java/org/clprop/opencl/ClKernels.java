@@ -14,6 +14,9 @@ public final class ClKernels implements AutoCloseable {
   public static final int BIAS_SIGMOID_KEEP_Z = 2;
   public static final int TIMES_SIGMOID_GRADIENT = 3;
 
+  /** How a product's operands are stored (matmul.cl): n as is, t transposed; one kernel each. */
+  public enum Layout { NT, NN, TN }
+
   private static final int GROUP_1D = 64;
 
   private final ClContext ctx;
@@ -83,17 +86,16 @@ public final class ClKernels implements AutoCloseable {
   }
 
   /**
-   * C(i, j) = epilogue(sum_p A(i, p) B(p, j)) for i < m, j < n, p < k; the variant ("nt", "nn",
-   * "tn") says how A and B are stored, as matmul.cl describes. X and Z serve the epilogue and may
+   * C(i, j) = epilogue(sum_p A(i, p) B(p, j)) for i < m, j < n, p < k; the layout says how A and B
+   * are stored, as matmul.cl describes. X and Z serve the epilogue and may
    * be any buffer when it does not read them.
    */
-  public void gemm(String variant, int m, int n, int k, ClBuffer a, int aoff, int lda, ClBuffer b, int boff, int ldb,
+  public void gemm(Layout layout, int m, int n, int k, ClBuffer a, int aoff, int lda, ClBuffer b, int boff, int ldb,
       ClBuffer c, int coff, int ldc, int mode, float beta, ClBuffer x, int xoff, int ldx, ClBuffer z, int zoff) {
-    ClKernel kern = switch (variant) {
-      case "nt" -> gemmNt;
-      case "nn" -> gemmNn;
-      case "tn" -> gemmTn;
-      default -> throw new IllegalArgumentException("gemm variant " + variant);
+    ClKernel kern = switch (layout) {
+      case NT -> gemmNt;
+      case NN -> gemmNn;
+      case TN -> gemmTn;
     };
     if (m == 0 || n == 0) {
       return;

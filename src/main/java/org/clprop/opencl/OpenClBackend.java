@@ -511,7 +511,7 @@ public final class OpenClBackend implements Backend {
       int in = s[l];
       int out = s[l + 1];
       boolean last = l + 1 == layers - 1;
-      k.gemm("nt", n, out, in, act[l], 0, in, params, thetaOff[l] + 1, in + 1, act[l + 1], 0, out,
+      k.gemm(ClKernels.Layout.NT, n, out, in, act[l], 0, in, params, thetaOff[l] + 1, in + 1, act[l + 1], 0, out,
           last ? ClKernels.BIAS_SIGMOID_KEEP_Z : ClKernels.BIAS_SIGMOID, 0f, params, thetaOff[l], in + 1, zOut, 0);
     }
   }
@@ -527,11 +527,11 @@ public final class OpenClBackend implements Backend {
     for (int l = layers - 2; l >= 0; l--) {
       int in = s[l];
       int out = s[l + 1];
-      k.gemm("tn", out, in, n, delta[l + 1], 0, out, act[l], 0, in, grad, thetaOff[l] + 1, in + 1,
+      k.gemm(ClKernels.Layout.TN, out, in, n, delta[l + 1], 0, out, act[l], 0, in, grad, thetaOff[l] + 1, in + 1,
           ClKernels.STORE, beta, params, 0, 0, params, 0);
       k.columnSum(n, out, delta[l + 1], grad, thetaOff[l], in + 1, beta);
       if (l >= 1) {
-        k.gemm("nn", n, in, out, delta[l + 1], 0, out, params, thetaOff[l] + 1, in + 1, delta[l], 0, in,
+        k.gemm(ClKernels.Layout.NN, n, in, out, delta[l + 1], 0, out, params, thetaOff[l] + 1, in + 1, delta[l], 0, in,
             ClKernels.TIMES_SIGMOID_GRADIENT, 0f, act[l], 0, in, params, 0);
       }
     }

@@ -75,7 +75,7 @@ class ClKernelsTest {
     for (int m : SHAPES) {
       for (int n : SHAPES) {
         for (int kk : SHAPES) {
-          for (String v : new String[] {"nt", "nn", "tn"}) {
+          for (ClKernels.Layout v : ClKernels.Layout.values()) {
             checkGemm(v, m, n, kk, (m + n + kk) % 4);
           }
         }
@@ -83,7 +83,7 @@ class ClKernelsTest {
     }
     // The long edges: 1000 in each position, not a multiple of any tile.
     for (int[] mnk : new int[][] {{1000, 17, 33}, {33, 1000, 17}, {17, 33, 1000}, {129, 1000, 129}}) {
-      for (String v : new String[] {"nt", "nn", "tn"}) {
+      for (ClKernels.Layout v : ClKernels.Layout.values()) {
         for (int mode = 0; mode < 4; mode++) {
           checkGemm(v, mnk[0], mnk[1], mnk[2], mode);
         }
@@ -92,9 +92,9 @@ class ClKernelsTest {
   }
 
   /** C = epilogue(sum_p A(i,p) B(p,j)) with offsets and padded leading dimensions, against doubles. */
-  private void checkGemm(String variant, int m, int n, int kk, int mode) {
-    boolean ta = variant.charAt(0) == 't';
-    boolean tb = variant.charAt(1) == 't';
+  private void checkGemm(ClKernels.Layout variant, int m, int n, int kk, int mode) {
+    boolean ta = variant.name().charAt(0) == 'T';
+    boolean tb = variant.name().charAt(1) == 'T';
     int lda = (ta ? m : kk) + 2;
     int ldb = (tb ? kk : n) + 1;
     int ldc = n + 3;
@@ -138,7 +138,7 @@ class ClKernelsTest {
     ClBuffer zb = up(new float[m * n]);
     int ldx = mode == 3 ? n + 1 : n + 1;
     k.gemm(variant, m, n, kk, up(a), aoff, lda, up(b), boff, ldb, cb, coff, ldc, mode, beta, up(x), 0, ldx, zb, 0);
-    String what = "gemm_" + variant + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
+    String what = "gemm_" + variant.name().toLowerCase() + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
     assertClose(want, widen(down(cb, c.length)), 1e-5, 1e-4, what);
     if (mode == 2) {
       assertClose(wantZ, widen(down(zb, m * n)), 1e-5, 1e-4, what + " z");
