@@ -25,6 +25,20 @@
 //   2  Z = acc + bias[j*ldx]; C = g(Z)                     forward, output layer (keeps z for J)
 //   3  C = acc * X(i,j) (1 - X(i,j)), X(i,j) = X[i*ldx+j]  hidden delta: (d Theta) .* a .* (1 - a)
 
+#define GEMM_ARGS                                                                   \
+  const int M, const int N, const int K,                                            \
+  __global const float* A, const int aoff, const int lda,                           \
+  __global const float* B, const int boff, const int ldb,                           \
+  __global float* C, const int coff, const int ldc,                                 \
+  const int mode, const float beta,                                                 \
+  __global const float* X, const int xoff, const int ldx,                           \
+  __global float* Z, const int zoff
+
+#define GEMM_PASS M, N, K, A, aoff, lda, B, boff, ldb, C, coff, ldc, mode, beta, X, xoff, ldx, Z, zoff
+
+// The tiled form, for GPUs and accelerators; CPU devices get matmul_cpu.cl's (GEMM_CPU).
+#ifndef GEMM_CPU
+
 inline void gemm_tile(const int a_trans, const int b_trans,
                       const int M, const int N, const int K,
                       __global const float* A, const int aoff, const int lda,
@@ -102,17 +116,6 @@ inline void gemm_tile(const int a_trans, const int b_trans,
   }
 }
 
-#define GEMM_ARGS                                                                   \
-  const int M, const int N, const int K,                                            \
-  __global const float* A, const int aoff, const int lda,                           \
-  __global const float* B, const int boff, const int ldb,                           \
-  __global float* C, const int coff, const int ldc,                                 \
-  const int mode, const float beta,                                                 \
-  __global const float* X, const int xoff, const int ldx,                           \
-  __global float* Z, const int zoff
-
-#define GEMM_PASS M, N, K, A, aoff, lda, B, boff, ldb, C, coff, ldc, mode, beta, X, xoff, ldx, Z, zoff
-
 __kernel __attribute__((reqd_work_group_size(RTS_N, RTS_M, 1)))
 void gemm_nt(GEMM_ARGS) {
   __local float Asub[TS_K * TS_M];
@@ -133,3 +136,5 @@ void gemm_tn(GEMM_ARGS) {
   __local float Bsub[TS_K * TS_N];
   gemm_tile(1, 0, GEMM_PASS, Asub, Bsub);
 }
+
+#endif

@@ -102,11 +102,24 @@ public final class ClKernels implements AutoCloseable {
     }
     kern.args().arg(m).arg(n).arg(k).arg(a).arg(aoff).arg(lda).arg(b).arg(boff).arg(ldb).arg(c).arg(coff).arg(ldc)
         .arg(mode).arg(beta).arg(x).arg(xoff).arg(ldx).arg(z).arg(zoff);
+    KernelParams.CpuBlock cpu = params.cpu();
+    if (cpu != null) {
+      // One work-item per register block of C; the driver groups them (matmul_cpu.cl).
+      if (layout == Layout.NT) {
+        kern.launch(ceilDiv(n, cpu.dotColumns()), ceilDiv(m, cpu.rows()), 0, 0);
+      } else {
+        // Rows first: neighbouring work-items share one panel of B while it is in cache.
+        kern.launch(ceilDiv(m, cpu.rows()), ceilDiv(n, cpu.columns()), 0, 0);
+      }
+      return;
+    }
     int rtsN = params.tsN() / params.wptN();
     int rtsM = params.tsM() / params.wptM();
-    long groupsN = (n + params.tsN() - 1) / params.tsN();
-    long groupsM = (m + params.tsM() - 1) / params.tsM();
-    kern.launch(groupsN * rtsN, groupsM * rtsM, rtsN, rtsM);
+    kern.launch(ceilDiv(n, params.tsN()) * rtsN, ceilDiv(m, params.tsM()) * rtsM, rtsN, rtsM);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 
   /** X(n, f) = Xall[order[from + i], :]. */

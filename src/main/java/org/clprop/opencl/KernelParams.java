@@ -12,8 +12,35 @@ import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
  * @param wptM rows of C per work-item
  * @param wptN columns of C per work-item
  * @param reductionGroup work-group size of the reductions (a power of two)
+ * @param cpu the CPU form of the products (matmul_cpu.cl) and its block, or null for the tiled form
  */
-public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int reductionGroup) {
+public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int reductionGroup, CpuBlock cpu) {
+
+  /**
+   * The block of C one work-item of the CPU form keeps in registers: {@code rows} rows of
+   * {@code vectors} float16 vectors (nn, tn), or {@code rows} x {@code dotColumns} dot products (nt).
+   */
+  public record CpuBlock(int rows, int vectors, int dotColumns) {
+    public CpuBlock {
+      if (rows <= 0 || vectors <= 0 || dotColumns <= 0) {
+        throw new IllegalArgumentException("CPU block " + rows + "," + vectors + "," + dotColumns
+            + ": every size must be positive");
+      }
+    }
+
+    /** Columns of C per work-item in the nn and tn forms. */
+    public int columns() {
+      return vectors * 16;
+    }
+  }
+
+  /** 4 rows of two float16 vectors (eight accumulators), 4 x 4 dot products for nt: measured best on PoCL. */
+  public static final CpuBlock DEFAULT_CPU_BLOCK = new CpuBlock(4, 2, 4);
+
+  /** The tiled form. */
+  public KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int reductionGroup) {
+    this(tsM, tsN, tsK, wptM, wptN, reductionGroup, null);
+  }
 
   public KernelParams {
     if (tsM % wptM != 0 || tsN % wptN != 0) {
@@ -31,9 +58,9 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
   }
 
   /**
-   * GPUs and accelerators get 64x64 tiles, 16x16 work-items of 4x4 results each; CPU devices (PoCL
-   * maps a work-group onto one thread and vectorises across work-items) get 32x32 tiles of 8x8
-   * work-items. Both shrink when the device's work-group limit is lower.
+   * GPUs and accelerators get 64x64 tiles, 16x16 work-items of 4x4 results each, shrunk when the
+   * device's work-group limit is lower. CPU devices get the CPU form (matmul_cpu.cl), whose
+   * work-items are register-blocked micro-kernels: {@link #DEFAULT_CPU_BLOCK}.
    */
   public static KernelParams forDevice(ClDevice d) {
     KernelParams chosen = override();
@@ -45,51 +72,69 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
       maxGroup = 256; // the query failed (seen under -Xcheck:jni); 256 is what OpenCL GPUs and PoCL allow
     }
     KernelParams p = d.isGpuOrAccelerator() ? new KernelParams(64, 64, 16, 4, 4, 256)
-        : new KernelParams(32, 32, 16, 4, 4, 64);
+        : new KernelParams(32, 32, 16, 4, 4, 64, cpuBlockOverride());
     while (p.groupSize() > maxGroup && p.tsM > p.wptM) {
-      p = new KernelParams(p.tsM / 2, p.tsN / 2, p.tsK, p.wptM, p.wptN, p.reductionGroup);
+      p = new KernelParams(p.tsM / 2, p.tsN / 2, p.tsK, p.wptM, p.wptN, p.reductionGroup, p.cpu);
     }
     int red = p.reductionGroup;
     while (red > maxGroup) {
       red /= 2;
     }
-    return new KernelParams(p.tsM, p.tsN, p.tsK, p.wptM, p.wptN, red);
+    return new KernelParams(p.tsM, p.tsN, p.tsK, p.wptM, p.wptN, red, p.cpu);
   }
 
   /**
    * Tile sizes a user asks for, to tune or to work around a device: {@code -Dclprop.opencl.tiles}
-   * or {@code CLPROP_TILES} as "TS_M,TS_N,TS_K,WPT_M,WPT_N", or null when neither is set.
+   * or {@code CLPROP_TILES} as "TS_M,TS_N,TS_K,WPT_M,WPT_N", or null when neither is set. They
+   * select the tiled form on any device, CPUs included.
    */
   static KernelParams override() {
-    String v = System.getProperty("clprop.opencl.tiles");
+    int[] n = setting("clprop.opencl.tiles", "CLPROP_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    return n == null ? null : new KernelParams(n[0], n[1], n[2], n[3], n[4], 64);
+  }
+
+  /**
+   * The CPU form's block a user asks for, {@code -Dclprop.opencl.cpuBlock} or {@code CLPROP_CPU_BLOCK}
+   * as "ROWS,VECTORS,DOT_COLUMNS", or the default.
+   */
+  static CpuBlock cpuBlockOverride() {
+    int[] n = setting("clprop.opencl.cpuBlock", "CLPROP_CPU_BLOCK", 3, "ROWS,VECTORS,DOT_COLUMNS");
+    return n == null ? DEFAULT_CPU_BLOCK : new CpuBlock(n[0], n[1], n[2]);
+  }
+
+  /** Positive integers from a system property or else an environment variable, or null when neither is set. */
+  private static int[] setting(String property, String env, int count, String form) {
+    String v = System.getProperty(property);
     if (v == null || v.isBlank()) {
-      v = System.getenv("CLPROP_TILES");
+      v = System.getenv(env);
     }
     if (v == null || v.isBlank()) {
       return null;
     }
     String[] f = v.split(",");
     try {
-      if (f.length != 5) {
+      if (f.length != count) {
         throw new NumberFormatException();
       }
-      int[] n = new int[5];
-      for (int i = 0; i < 5; i++) {
+      int[] n = new int[count];
+      for (int i = 0; i < count; i++) {
         n[i] = Integer.parseInt(f[i].strip());
         if (n[i] <= 0) {
           throw new NumberFormatException();
         }
       }
-      return new KernelParams(n[0], n[1], n[2], n[3], n[4], 64);
+      return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("clprop.opencl.tiles / CLPROP_TILES: '" + v
-          + "', expected five positive integers TS_M,TS_N,TS_K,WPT_M,WPT_N");
+      throw new IllegalArgumentException(property + " / " + env + ": '" + v + "', expected " + count
+          + " positive integers " + form);
     }
   }
 
   /** The -D options for clBuildProgram. */
   public String buildOptions() {
-    return "-D TS_M=" + tsM + " -D TS_N=" + tsN + " -D TS_K=" + tsK + " -D WPT_M=" + wptM + " -D WPT_N=" + wptN
+    String o = "-D TS_M=" + tsM + " -D TS_N=" + tsN + " -D TS_K=" + tsK + " -D WPT_M=" + wptM + " -D WPT_N=" + wptN
         + " -D RED_WG=" + reductionGroup;
+    return cpu == null ? o : o + " -D GEMM_CPU -D CPU_RM=" + cpu.rows + " -D CPU_VN=" + cpu.vectors
+        + " -D CPU_RN=" + cpu.dotColumns;
   }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 public final class KernelSource {
   /** In this order: shared definitions first. */
-  static final String[] FILES = {"common.cl", "matmul.cl", "backprop.cl", "optimizers.cl"};
+  static final String[] FILES = {"common.cl", "matmul.cl", "matmul_cpu.cl", "backprop.cl", "optimizers.cl"};
 
   private KernelSource() {}
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kernel against its CPU counterpart on random inputs over many shapes (PoCL in CI). */
 class ClKernelsTest {
@@ -70,13 +72,28 @@ class ClKernelsTest {
     return f;
   }
 
-  @Test
-  void gemmVariantsAndEpiloguesMatchTheDefinition() {
+  /** Both forms of the products on whatever device runs the tests, and an odd-sized CPU block. */
+  static List<KernelParams> gemmForms() {
+    KernelParams.CpuBlock odd = new KernelParams.CpuBlock(3, 1, 5);
+    return List.of(new KernelParams(32, 32, 16, 4, 4, 64), new KernelParams(16, 32, 8, 2, 4, 64),
+        new KernelParams(32, 32, 16, 4, 4, 64, KernelParams.DEFAULT_CPU_BLOCK),
+        new KernelParams(32, 32, 16, 4, 4, 64, odd));
+  }
+
+  @ParameterizedTest
+  @MethodSource("gemmForms")
+  void gemmFormsMatchTheDefinition(KernelParams params) {
+    try (ClKernels form = new ClKernels(ctx, params, ProgramCache.fromEnvironment())) {
+      gemmVariantsAndEpiloguesMatchTheDefinition(form);
+    }
+  }
+
+  private void gemmVariantsAndEpiloguesMatchTheDefinition(ClKernels k) {
     for (int m : SHAPES) {
       for (int n : SHAPES) {
         for (int kk : SHAPES) {
           for (ClKernels.Layout v : ClKernels.Layout.values()) {
-            checkGemm(v, m, n, kk, (m + n + kk) % 4);
+            checkGemm(k, v, m, n, kk, (m + n + kk) % 4);
           }
         }
       }
@@ -85,14 +102,14 @@ class ClKernelsTest {
     for (int[] mnk : new int[][] {{1000, 17, 33}, {33, 1000, 17}, {17, 33, 1000}, {129, 1000, 129}}) {
       for (ClKernels.Layout v : ClKernels.Layout.values()) {
         for (int mode = 0; mode < 4; mode++) {
-          checkGemm(v, mnk[0], mnk[1], mnk[2], mode);
+          checkGemm(k, v, mnk[0], mnk[1], mnk[2], mode);
         }
       }
     }
   }
 
   /** C = epilogue(sum_p A(i,p) B(p,j)) with offsets and padded leading dimensions, against doubles. */
-  private void checkGemm(ClKernels.Layout variant, int m, int n, int kk, int mode) {
+  private void checkGemm(ClKernels k, ClKernels.Layout variant, int m, int n, int kk, int mode) {
     boolean ta = variant.name().charAt(0) == 'T';
     boolean tb = variant.name().charAt(1) == 'T';
     int lda = (ta ? m : kk) + 2;
@@ -138,7 +155,7 @@ class ClKernelsTest {
     ClBuffer zb = up(new float[m * n]);
     int ldx = mode == 3 ? n + 1 : n + 1;
     k.gemm(variant, m, n, kk, up(a), aoff, lda, up(b), boff, ldb, cb, coff, ldc, mode, beta, up(x), 0, ldx, zb, 0);
-    String what = "gemm_" + variant.name().toLowerCase() + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
+    String what = k.params() + " gemm_" + variant.name().toLowerCase() + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
     assertClose(want, widen(down(cb, c.length)), 1e-5, 1e-4, what);
     if (mode == 2) {
       assertClose(wantZ, widen(down(zb, m * n)), 1e-5, 1e-4, what + " z");
