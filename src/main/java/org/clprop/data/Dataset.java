@@ -49,6 +49,23 @@ public final class Dataset {
     return new Dataset(x, labels, features, classes);
   }
 
+  /**
+   * As {@link #of(float[], int[], int, int)} for features finite by construction (decoded from
+   * bytes): skips the scan of every value, a tenth of a second on Fashion-MNIST's 47 million.
+   */
+  static Dataset ofFiniteFeatures(float[] x, int[] labels, int features, int classes) {
+    if ((long) labels.length * features != x.length) {
+      throw new IllegalArgumentException("x: " + x.length + " values is not " + labels.length + " examples x "
+          + features + " features");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("labels[" + i + "] = " + labels[i] + ": outside 0.." + (classes - 1));
+      }
+    }
+    return new Dataset(x, labels, features, classes);
+  }
+
   /** Copies rows of features ({@code x[i]} is example i) with their labels; K = {@code classes}. */
   public static Dataset of(float[][] rows, int[] labels, int classes) {
     if (rows.length != labels.length) {

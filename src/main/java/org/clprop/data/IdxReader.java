@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -103,8 +104,7 @@ public final class IdxReader {
       }
     }
     int headerBytes = 4 + 4 * nd;
-    // readNBytes grows its buffer only as data arrives, so a false claim costs no more than the file.
-    byte[] data = in.readNBytes((int) total);
+    byte[] data = readUpTo(in, (int) total);
     if (data.length < total) {
       throw new DataFormatException(name + ": truncated: the header claims " + total + " values but the data ends "
           + "at byte offset " + (headerBytes + data.length));
@@ -114,5 +114,27 @@ public final class IdxReader {
           + "offset " + (headerBytes + total) + ")");
     }
     return new IdxArray(dims, data);
+  }
+
+  /**
+   * Up to {@code n} bytes, fewer if the stream ends first. The buffer starts at 1 MiB and doubles
+   * as data arrives, so a header's false claim costs no more than the file; reads go straight into
+   * it in large pieces (InputStream.readNBytes reads 8 KiB at a time and copies them all once more,
+   * a third of the time to inflate Fashion-MNIST).
+   */
+  private static byte[] readUpTo(InputStream in, int n) throws IOException {
+    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    int have = 0;
+    while (have < n) {
+      if (have == buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+      }
+      int got = in.read(buf, have, buf.length - have);
+      if (got < 0) {
+        break;
+      }
+      have += got;
+    }
+    return have == buf.length ? buf : Arrays.copyOf(buf, have);
   }
 }
