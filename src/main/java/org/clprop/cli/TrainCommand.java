@@ -1,6 +1,7 @@
 package org.clprop.cli;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,12 +12,16 @@ import org.clprop.Callback;
 import org.clprop.EpochStats;
 import org.clprop.History;
 import org.clprop.Trainer;
+import org.clprop.backend.BackendKind;
+import org.clprop.cpu.WarmUp;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
 import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +34,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a network (default: on the embedded digits) and print its test accuracy.")
 final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+  /**
+   * The warm-up's network input width, batch and most steps: small, so that every kernel runs
+   * thousands of times within the few hundred milliseconds that loading takes (a full-sized step
+   * runs 150 ms before compilation), which is what gets the compiler to them.
+   */
+  private static final int WARM_UP_INPUTS = 64;
+  private static final int WARM_UP_BATCH = 32;
+  private static final int WARM_UP_STEPS = 2000;
+
   @Spec
   CommandSpec spec;
 
@@ -110,7 +126,45 @@ final class TrainCommand implements Callable<Integer> {
     if (earlyStop != null && validation == 0) {
       throw new ParameterException(spec.commandLine(), "--early-stop needs --validation FRACTION");
     }
+    try (WarmUp warm = warmUp(kind)) {
+      return train(kind, warm);
+    }
+  }
+
+  /**
+   * For the CPU backend (and AUTO, which usually becomes it), compiles the SIMD kernels on a spare
+   * core while the data loads: a small network with the hidden layers asked for, whose products run
+   * the same code as the real one's. -Dclprop.warmup=false turns it off (to measure what it saves).
+   */
+  private WarmUp warmUp(Optimizer.Kind kind) {
+    BackendKind backend = backendOptions.kind(spec);
+    if (kind == Optimizer.Kind.LBFGS || backend == BackendKind.OPENCL || batch < 1
+        || "false".equals(System.getProperty("clprop.warmup"))) {
+      return null;
+    }
+    int[] hidden = shape.layers != null && shape.layers.length >= 2
+        ? Arrays.copyOfRange(shape.layers, 1, shape.layers.length - 1)
+        : shape.hidden != null ? shape.hidden : new int[] {32};
+    int[] sizes = new int[hidden.length + 2];
+    sizes[0] = WARM_UP_INPUTS;
+    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+    sizes[sizes.length - 1] = 10;
+    try {
+      return WarmUp.start(sizes, Math.min(batch, WARM_UP_BATCH), Optimizer.defaults(kind), WARM_UP_STEPS);
+    } catch (IllegalArgumentException e) {
+      return null; // sizes the trainer will reject with a proper message
+    }
+  }
+
+  private static long sinceJvmStart() {
+    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+  }
+
+  private Integer train(Optimizer.Kind kind, WarmUp warm) throws Exception {
+    long t0 = System.nanoTime();
     DataSource.Loaded loaded = dataOptions.load(data);
+    LOG.info("loaded {} in {} ms, {} ms after the JVM started", loaded.name(), (System.nanoTime() - t0) / 1_000_000,
+        sinceJvmStart());
     Dataset train = loaded.train();
     Dataset val = null;
     if (validation != 0) {
@@ -162,6 +216,9 @@ final class TrainCommand implements Callable<Integer> {
             from.batchesDone() > 0 ? ", batch " + from.batchesDone() : "");
       }
       History h;
+      if (warm != null) {
+        warm.close();
+      }
       try (Interrupts ignored = Interrupts.stopOnCtrlC(t)) {
         h = t.fit(train);
       }
@@ -262,8 +319,7 @@ final class TrainCommand implements Callable<Integer> {
     public void onBatchEnd(BatchEnd b) {
       if (!done) {
         done = true;
-        long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        org.slf4j.LoggerFactory.getLogger(TrainCommand.class).info("first batch done {} ms after the JVM started", ms);
+        LOG.info("first batch done {} ms after the JVM started", sinceJvmStart());
       }
     }
   }
