@@ -383,14 +383,7 @@ public final class CpuBackend implements Backend {
   /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1). */
   private void refreshTranspose(int l, int j0, int j1) {
     int cols = s[l] + 1;
-    int out = s[l + 1];
-    float[] t = wt[l];
-    for (int j = j0; j < j1; j++) {
-      int row = thetaOff[l] + j * cols + 1;
-      for (int c = 0; c < s[l]; c++) {
-        t[c * out + j] = theta[row + c];
-      }
-    }
+    k.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
   }
 
   /** Splits [0, size) into {@code parts} blocks, each a multiple of {@code align} but the last. */

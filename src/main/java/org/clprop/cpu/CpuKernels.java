@@ -29,6 +29,9 @@ interface CpuKernels {
   void gemmDot(float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k);
 
+  /** dst[dstOff + c*ldd + r] = src[srcOff + r*lds + c] for r < rows, c < cols. */
+  void transpose(float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd, int rows, int cols);
+
   /** v[off .. off+n) = g(v) = 1 / (1 + e^-v). */
   void sigmoid(float[] v, int off, int n);
 

@@ -78,6 +78,15 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void transpose(float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
+      }
+    }
+  }
+
+  @Override
   public void timesSigmoidGradient(float[] d, float[] a, int off, int n) {
     for (int i = off; i < off + n; i++) {
       d[i] *= a[i] * (1f - a[i]);

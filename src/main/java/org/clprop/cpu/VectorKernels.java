@@ -1,15 +1,17 @@
 package org.clprop.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link CpuKernels} on the Vector API. The product keeps a 4 x 2-vector tile of C in registers
- * (eight accumulators) while p runs over a KC-deep panel of B, so each load of B feeds four fused
- * multiply-adds; edges fall back to narrower tiles and then to scalar fma, which computes the same
- * chain per element.
+ * {@link CpuKernels} on the Vector API. The product packs a KC-deep slab of B into 32-column panels
+ * and four rows of A at a time into a strip, then keeps a 4 x 2-vector tile of C in registers
+ * (eight accumulators) while p runs down the slab, each pair of B loads feeding eight fused
+ * multiply-adds; edges go through a zero-padded copy of the tile. Every element of C is one chain
+ * of fmas over p in order, whatever the tile or thread that computes it.
  */
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,46 +26,64 @@ final class VectorKernels implements CpuKernels {
   private static final FloatVector C6 = FloatVector.broadcast(S, ScalarKernels.C6);
   /** Depth of a panel of B kept hot in L1/L2 while a strip of C is updated. */
   private static final int KC = 256;
+  /** Rows of C per register block, and columns (two vectors) per panel of B. */
+  private static final int ROWS = 4;
+  private static final int PANEL = 2 * L;
+  private static final ThreadLocal<Panels> PANELS = ThreadLocal.withInitial(Panels::new);
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {
+    if (i0 >= i1 || j0 >= j1) {
+      return;
+    }
     // opA(i, p) = a[aOff + i * si + p * sp]
     int si = transA ? 1 : lda;
     int sp = transA ? lda : 1;
+    Panels w = PANELS.get();
+    int panels = (j1 - j0 + PANEL - 1) / PANEL;
     for (int pb = 0; pb < k; pb += KC) {
-      int pe = Math.min(pb + KC, k);
-      int j = j0;
-      for (; j + 2 * L <= j1; j += 2 * L) {
-        int i = i0;
-        for (; i + 4 <= i1; i += 4) {
-          tile4x2(a, aOff, si, sp, b, bOff, ldb, c, cOff, ldc, i, j, pb, pe);
-        }
-        for (; i < i1; i++) {
-          tile1x2(a, aOff, si, sp, b, bOff, ldb, c, cOff, ldc, i, j, pb, pe);
-        }
-      }
-      for (; j + L <= j1; j += L) {
-        for (int i = i0; i < i1; i++) {
-          tile1x1(a, aOff, si, sp, b, bOff, ldb, c, cOff, ldc, i, j, pb, pe);
-        }
-      }
-      for (; j < j1; j++) {
-        for (int i = i0; i < i1; i++) {
-          int at = cOff + i * ldc + j;
-          float acc = c[at];
-          for (int p = pb; p < pe; p++) {
-            acc = Math.fma(a[aOff + i * si + p * sp], b[bOff + p * ldb + j], acc);
+      int depth = Math.min(KC, k - pb);
+      float[] bp = w.packB(b, bOff + pb * ldb, ldb, j0, j1, depth);
+      for (int i = i0; i < i1; i += ROWS) {
+        int rows = Math.min(ROWS, i1 - i);
+        // Rows of A read in place when they are contiguous along p and all there; else packed.
+        boolean direct = !transA && rows == ROWS;
+        float[] ap = direct ? a : w.packA(a, aOff + i * si + pb * sp, si, sp, rows, depth);
+        for (int q = 0; q < panels; q++) {
+          int j = j0 + q * PANEL;
+          int cols = Math.min(PANEL, j1 - j);
+          if (direct && cols == PANEL) {
+            tileRows(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+          } else if (rows == ROWS && cols == PANEL) {
+            tile(ap, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+          } else {
+            if (direct) {
+              ap = w.packA(a, aOff + i * si + pb * sp, si, sp, rows, depth);
+              direct = false;
+            }
+            // An edge: through a full-sized copy of the block, so that one tile serves every shape.
+            float[] t = w.edge;
+            Arrays.fill(t, 0f);
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(c, cOff + (i + r) * ldc + j, t, r * PANEL, cols);
+            }
+            tile(ap, bp, q * depth * PANEL, t, 0, PANEL, depth);
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(t, r * PANEL, c, cOff + (i + r) * ldc + j, cols);
+            }
           }
-          c[at] = acc;
         }
       }
     }
   }
 
-  private static void tile4x2(float[] a, int aOff, int si, int sp, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i, int j, int pb, int pe) {
-    int r0 = cOff + i * ldc + j;
+  /**
+   * C[r0 + r*ldc + v] += sum_p ap[p*4 + r] * bp[at + p*32 + v] for r < 4, v < 32: a 4 x 2-vector
+   * block of C in eight registers. Both operands are packed with constant strides, which lets the
+   * JIT drop the range checks from the loop; each pair of B loads feeds eight fused multiply-adds.
+   */
+  private static void tile(float[] ap, float[] bp, int at, float[] c, int r0, int ldc, int depth) {
     int r1 = r0 + ldc;
     int r2 = r1 + ldc;
     int r3 = r2 + ldc;
@@ -75,22 +95,21 @@ final class VectorKernels implements CpuKernels {
     FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
     FloatVector c30 = FloatVector.fromArray(S, c, r3);
     FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
-    int a0 = aOff + i * si;
-    for (int p = pb; p < pe; p++) {
-      int bp = bOff + p * ldb + j;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      int ap = a0 + p * sp;
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
+    for (int p = 0; p < depth; p++) {
+      int bq = at + p * PANEL;
+      int aq = p * ROWS;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
+      FloatVector x = FloatVector.broadcast(S, ap[aq]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ap + si]);
+      x = FloatVector.broadcast(S, ap[aq + 1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ap + 2 * si]);
+      x = FloatVector.broadcast(S, ap[aq + 2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ap + 3 * si]);
+      x = FloatVector.broadcast(S, ap[aq + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
@@ -104,32 +123,109 @@ final class VectorKernels implements CpuKernels {
     c31.intoArray(c, r3 + L);
   }
 
-  private static void tile1x2(float[] a, int aOff, int si, int sp, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i, int j, int pb, int pe) {
-    int r0 = cOff + i * ldc + j;
+  /** {@link #tile} with A's four rows read in place: a[a0 + r*lda + p], contiguous along p. */
+  private static void tileRows(float[] a, int a0, int lda, float[] bp, int at, float[] c, int r0, int ldc,
+      int depth) {
+    int a1 = a0 + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
     FloatVector c00 = FloatVector.fromArray(S, c, r0);
     FloatVector c01 = FloatVector.fromArray(S, c, r0 + L);
-    int a0 = aOff + i * si;
-    for (int p = pb; p < pe; p++) {
-      int bp = bOff + p * ldb + j;
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p * sp]);
-      c00 = x.fma(FloatVector.fromArray(S, b, bp), c00);
-      c01 = x.fma(FloatVector.fromArray(S, b, bp + L), c01);
+    FloatVector c10 = FloatVector.fromArray(S, c, r1);
+    FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, r2);
+    FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, r3);
+    FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+    for (int p = 0; p < depth; p++) {
+      int bq = at + p * PANEL;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
     }
     c00.intoArray(c, r0);
     c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
   }
 
-  private static void tile1x1(float[] a, int aOff, int si, int sp, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i, int j, int pb, int pe) {
-    int r0 = cOff + i * ldc + j;
-    FloatVector c00 = FloatVector.fromArray(S, c, r0);
-    int a0 = aOff + i * si;
-    for (int p = pb; p < pe; p++) {
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p * sp]);
-      c00 = x.fma(FloatVector.fromArray(S, b, bOff + p * ldb + j), c00);
+  /**
+   * Per-thread packing buffers: a KC-deep slab of B as 32-column panels (zero beyond the last
+   * column), and 4 rows of A interleaved along p (zero beyond the last row). Packing costs one
+   * pass over each operand per call; the products then read both at fixed strides.
+   */
+  private static final class Panels {
+    float[] b = new float[0];
+    float[] a = new float[0];
+    final float[] edge = new float[ROWS * PANEL];
+    final int[] column = new int[L];
+    int columnStride = -1;
+
+    /** The gather offsets of L consecutive rows of a matrix with rows {@code stride} apart. */
+    int[] column(int stride) {
+      if (stride != columnStride) {
+        for (int i = 0; i < L; i++) {
+          column[i] = i * stride;
+        }
+        columnStride = stride;
+      }
+      return column;
     }
-    c00.intoArray(c, r0);
+
+    /** bp[q*depth*32 + p*32 + v] = B[from + p*ldb + j0 + q*32 + v], 0 past j1. */
+    float[] packB(float[] src, int from, int ldb, int j0, int j1, int depth) {
+      int panels = (j1 - j0 + PANEL - 1) / PANEL;
+      int need = panels * depth * PANEL;
+      if (b.length < need) {
+        b = new float[need];
+      }
+      for (int q = 0; q < panels; q++) {
+        int j = j0 + q * PANEL;
+        int cols = Math.min(PANEL, j1 - j);
+        int dst = q * depth * PANEL;
+        for (int p = 0; p < depth; p++, dst += PANEL) {
+          System.arraycopy(src, from + p * ldb + j, b, dst, cols);
+          if (cols < PANEL) {
+            Arrays.fill(b, dst + cols, dst + PANEL, 0f);
+          }
+        }
+      }
+      return b;
+    }
+
+    /** ap[p*4 + r] = A[from + r*si + p*sp] for r < rows, 0 for the rows beyond. */
+    float[] packA(float[] src, int from, int si, int sp, int rows, int depth) {
+      int need = depth * ROWS;
+      if (a.length < need) {
+        a = new float[need];
+      }
+      for (int p = 0; p < depth; p++) {
+        int at = from + p * sp;
+        int dst = p * ROWS;
+        for (int r = 0; r < ROWS; r++) {
+          a[dst + r] = r < rows ? src[at + r * si] : 0f;
+        }
+      }
+      return a;
+    }
   }
 
   @Override
@@ -169,6 +265,24 @@ final class VectorKernels implements CpuKernels {
           t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
         }
         c[cOff + i * ldc + j] += t0;
+      }
+    }
+  }
+
+  /** L rows at a time: one gather down a column of src, one contiguous store along a row of dst. */
+  @Override
+  public void transpose(float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd, int rows, int cols) {
+    int[] down = PANELS.get().column(lds);
+    int r = 0;
+    for (; r + L <= rows; r += L) {
+      int from = srcOff + r * lds;
+      for (int c = 0; c < cols; c++) {
+        FloatVector.fromArray(S, src, from + c, down, 0).intoArray(dst, dstOff + c * ldd + r);
+      }
+    }
+    for (; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
       }
     }
   }

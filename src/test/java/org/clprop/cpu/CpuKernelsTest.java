@@ -40,6 +40,29 @@ class CpuKernelsTest {
     }
   }
 
+  @Test
+  void transposeMovesEveryElementAndNothingElse() {
+    Random r = new Random(9);
+    for (int rows : M) {
+      for (int cols : N) {
+        int lds = cols + 3;
+        int ldd = rows + 2;
+        float[] src = random(r, 5 + rows * lds);
+        for (CpuKernels kern : new CpuKernels[] {SCALAR, VECTOR}) {
+          float[] dst = random(new Random(rows * 1000 + cols), 7 + cols * ldd);
+          float[] want = dst.clone();
+          for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+              want[7 + j * ldd + i] = src[5 + i * lds + j];
+            }
+          }
+          kern.transpose(src, 5, lds, dst, 7, ldd, rows, cols);
+          assertArrayEquals(want, dst, kern.getClass().getSimpleName() + " transpose " + rows + "x" + cols);
+        }
+      }
+    }
+  }
+
   private static void checkGemm(Random r, int m, int n, int k, boolean trans) {
     int lda = trans ? m + 2 : k + 1;
     float[] a = random(r, (trans ? k : m) * lda + 1);
