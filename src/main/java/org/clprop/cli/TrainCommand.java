@@ -36,14 +36,11 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
-  /**
-   * The warm-up's network input width, batch and most steps: small, so that every kernel runs
-   * thousands of times within the few hundred milliseconds that loading takes (a full-sized step
-   * runs 150 ms before compilation), which is what gets the compiler to them.
-   */
-  private static final int WARM_UP_INPUTS = 64;
-  private static final int WARM_UP_BATCH = 32;
-  private static final int WARM_UP_STEPS = 2000;
+  /** Below this many training examples the default batch is 32, else 128. */
+  static final int SMALL_DATA = 10_000;
+
+  /** Rounds of the warm-up at most: every kernel reaches C2's thresholds well before. */
+  private static final int WARM_UP_ROUNDS = 20_000;
 
   @Spec
   CommandSpec spec;
@@ -70,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "50", description = "Passes over the data (L-BFGS: iterations). Default: ${DEFAULT-VALUE}.")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "32", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
-  int batch;
+  @Option(names = "--batch", description = "Minibatch size. Default: 128, or 32 for data of fewer than "
+      + SMALL_DATA + " examples (more steps per epoch where an epoch is short).")
+  Integer batch;
 
   @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, adam or lbfgs. Default: ${DEFAULT-VALUE}.")
   String optimizer;
@@ -132,28 +130,16 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * For the CPU backend (and AUTO, which usually becomes it), compiles the SIMD kernels on a spare
-   * core while the data loads: a small network with the hidden layers asked for, whose products run
-   * the same code as the real one's. -Dclprop.warmup=false turns it off (to measure what it saves).
+   * For the CPU backend (and AUTO, which usually becomes it), gets the SIMD kernels compiled on a
+   * spare core while the data loads. -Dclprop.warmup=false turns it off (to measure what it saves).
    */
   private WarmUp warmUp(Optimizer.Kind kind) {
     BackendKind backend = backendOptions.kind(spec);
-    if (kind == Optimizer.Kind.LBFGS || backend == BackendKind.OPENCL || batch < 1
+    if (kind == Optimizer.Kind.LBFGS || backend == BackendKind.OPENCL
         || "false".equals(System.getProperty("clprop.warmup"))) {
       return null;
     }
-    int[] hidden = shape.layers != null && shape.layers.length >= 2
-        ? Arrays.copyOfRange(shape.layers, 1, shape.layers.length - 1)
-        : shape.hidden != null ? shape.hidden : new int[] {32};
-    int[] sizes = new int[hidden.length + 2];
-    sizes[0] = WARM_UP_INPUTS;
-    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-    sizes[sizes.length - 1] = 10;
-    try {
-      return WarmUp.start(sizes, Math.min(batch, WARM_UP_BATCH), Optimizer.defaults(kind), WARM_UP_STEPS);
-    } catch (IllegalArgumentException e) {
-      return null; // sizes the trainer will reject with a proper message
-    }
+    return WarmUp.start(WARM_UP_ROUNDS);
   }
 
   private static long sinceJvmStart() {
@@ -175,6 +161,7 @@ final class TrainCommand implements Callable<Integer> {
       train = s.first();
       val = s.second();
     }
+    int batchSize = batch != null ? batch : train.size() < SMALL_DATA ? 32 : 128;
     Checkpoint from = resume == null ? null : Checkpoint.load(resume);
     int[] layers = from != null ? from.network().sizes() : layerSizes(train);
     Path ckpt = checkpoint != null ? checkpoint : out != null
@@ -187,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
-      b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batch)
+      b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batchSize)
           .lambda(lambda).seed(seed));
       if (lr != null) {
         b.learningRate(lr);
@@ -243,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("lambda", lambda);
         meta.put("optimizer", kind.name().toLowerCase());
         meta.put("learningRate", t.config().optimizer().learningRate());
-        meta.put("batch", batch);
+        meta.put("batch", batchSize);
         meta.put("epochs", h.epochs().size());
         meta.put("seed", seed);
         meta.put("data", loaded.name());
