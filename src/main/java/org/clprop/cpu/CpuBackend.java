@@ -60,6 +60,10 @@ public final class CpuBackend implements Backend {
   private float[] zOut;
 
   private Dataset bound;
+  /** The rows the next forward pass gathers into A(0) (see gatherRows). */
+  private Dataset gatherData;
+  private int[] gatherIdx;
+  private int gatherFrom;
   private int[] order;
   private double costSum;
   private long correct;
@@ -171,13 +175,12 @@ public final class CpuBackend implements Backend {
   public void trainStep(int from, int count, double lambda) {
     BackendChecks.batch(order, from, count, capacity);
     gatherRows(bound, order, from, count);
-    forwardPass(count);
+    forwardPass(count, true);
     if (!Double.isFinite(outputDelta(bound.labels(), order, from, count)) && firstNonFinite < 0) {
       firstNonFinite = steps;
     }
     steps++;
-    Arrays.fill(grad, 0f);
-    backwardPass(count);
+    backwardPass(count, true);
     step++;
     update.prepare(count, lambda);
     pool.run(update, threadsFor((long) theta.length * 8));
@@ -217,7 +220,7 @@ public final class CpuBackend implements Backend {
     for (int from = 0; from < data.size(); from += capacity) {
       int n = Math.min(capacity, data.size() - from);
       gatherRows(data, null, from, n);
-      forwardPass(n);
+      forwardPass(n, true);
       outputDelta(data.labels(), null, from, n);
     }
     StepMetrics m = takeMetrics();
@@ -235,7 +238,7 @@ public final class CpuBackend implements Backend {
     for (int from = 0; from < n; from += capacity) {
       int rows = Math.min(capacity, n - from);
       System.arraycopy(x, from * s[0], act[0], 0, rows * s[0]);
-      forwardPass(rows);
+      forwardPass(rows, false);
       System.arraycopy(act[layers - 1], 0, out, from * k, rows * k);
     }
     return out;
@@ -258,14 +261,13 @@ public final class CpuBackend implements Backend {
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
     int savedSteps = steps;
     StepMetrics saved = takeMetrics();
-    Arrays.fill(grad, 0f);
     for (int from = 0; from < data.size(); from += capacity) {
       int n = Math.min(capacity, data.size() - from);
       gatherRows(data, null, from, n);
-      forwardPass(n);
+      forwardPass(n, true);
       outputDelta(data.labels(), null, from, n);
       if (gradOut != null) {
-        backwardPass(n);
+        backwardPass(n, from == 0);
       }
     }
     StepMetrics m = takeMetrics();
@@ -289,19 +291,36 @@ public final class CpuBackend implements Backend {
     return m.meanCost() + Regularization.term(s, theta, lambda, total);
   }
 
+  /**
+   * Names the rows of {@code data} that form the next batch: {@code idx[from ..]} or, when idx is
+   * null, rows {@code from ..}. The first forward task copies them into A(0), each thread its own
+   * rows: the copy gathers scattered rows from memory, and two threads wait on it half as long.
+   */
   private void gatherRows(Dataset data, int[] idx, int from, int n) {
-    float[] x = data.x();
+    gatherData = data;
+    gatherIdx = idx;
+    gatherFrom = from;
+  }
+
+  /** Copies batch rows [i0, i1) into A(0). */
+  private void gatherInto(int i0, int i1) {
+    float[] x = gatherData.x();
     int w = s[0];
     float[] in = act[0];
-    for (int i = 0; i < n; i++) {
-      int r = idx == null ? from + i : idx[from + i];
+    for (int i = i0; i < i1; i++) {
+      int r = gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i];
       System.arraycopy(x, r * w, in, i * w, w);
     }
   }
 
-  private void forwardPass(int n) {
+  /** The forward pass over n rows: gathered first (see gatherRows) with {@code gather}, else already in A(0). */
+  private void forwardPass(int n, boolean gather) {
+    boolean inTask = gather && splitsRows(n, s[1]);
+    if (gather && !inTask) {
+      gatherInto(0, n);
+    }
     for (int l = 0; l + 1 < layers; l++) {
-      forward.prepare(l, n);
+      forward.prepare(l, n, inTask && l == 0);
       pool.run(forward, threadsFor((long) n * s[l] * s[l + 1]));
     }
   }
@@ -338,9 +357,10 @@ public final class CpuBackend implements Backend {
     return cost;
   }
 
-  private void backwardPass(int n) {
+  /** Delta for every layer, overwriting the gradient buffer or adding to it, then the hidden deltas. */
+  private void backwardPass(int n, boolean overwrite) {
     for (int l = layers - 2; l >= 0; l--) {
-      gradient.prepare(l, n);
+      gradient.prepare(l, n, overwrite);
       pool.run(gradient, threadsFor((long) n * s[l] * s[l + 1]));
       if (l >= 1) {
         hidden.prepare(l, n);
@@ -395,25 +415,36 @@ public final class CpuBackend implements Backend {
 
   // ---- parallel tasks (fields set by prepare, so a step allocates nothing) -------------------
 
+  /** Whether a forward product of n rows and out columns is split across threads by rows. */
+  private static boolean splitsRows(int n, int out) {
+    return n >= out / 4;
+  }
+
   /** A(l+1) = g(A(l) W(l)' + b(l)); the output layer keeps z for the cost. */
   private final class ForwardTask implements WorkerPool.Task {
     private int l;
     private int n;
+    private boolean gather;
 
-    void prepare(int layer, int rows) {
+    /** With {@code gather}, each part first copies its rows of the batch into A(0). */
+    void prepare(int layer, int rows, boolean gatherRows) {
       l = layer;
       n = rows;
+      gather = gatherRows;
     }
 
     @Override
     public void run(int part, int parts) {
       int in = s[l];
       int out = s[l + 1];
-      boolean byRows = n >= out / 4;
+      boolean byRows = splitsRows(n, out);
       int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
       int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
       int j0 = byRows ? 0 : blockStart(out, part, parts, ALIGN);
       int j1 = byRows ? out : blockStart(out, part + 1, parts, ALIGN);
+      if (gather) {
+        gatherInto(i0, i1);
+      }
       float[] c = act[l + 1];
       int cols = in + 1;
       for (int i = i0; i < i1; i++) {
@@ -437,14 +468,19 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** Delta(l)[:, 1:] += d(l+1)' A(l); Delta(l)[:, 0] += column sums of d(l+1). */
+  /**
+   * Delta(l)[:, 1:] += d(l+1)' A(l); Delta(l)[:, 0] += column sums of d(l+1); with overwrite, =
+   * instead of += (each thread clears its own block, in parallel and just before using it).
+   */
   private final class GradientTask implements WorkerPool.Task {
     private int l;
     private int n;
+    private boolean overwrite;
 
-    void prepare(int layer, int rows) {
+    void prepare(int layer, int rows, boolean clear) {
       l = layer;
       n = rows;
+      overwrite = clear;
     }
 
     @Override
@@ -458,6 +494,12 @@ public final class CpuBackend implements Backend {
       int c0 = byRows ? 0 : blockStart(in, part, parts, ALIGN);
       int c1 = byRows ? in : blockStart(in, part + 1, parts, ALIGN);
       float[] d = delta[l + 1];
+      if (overwrite) {
+        for (int j = j0; j < j1; j++) {
+          int row = thetaOff[l] + j * cols + 1;
+          Arrays.fill(grad, row + c0, row + c1, 0f);
+        }
+      }
       k.gemm(d, 0, out, true, act[l], 0, in, grad, thetaOff[l] + 1, cols, j0, j1, c0, c1, n);
       if (byRows || part == 0) {
         for (int j = j0; j < j1; j++) {
@@ -465,7 +507,8 @@ public final class CpuBackend implements Backend {
           for (int i = 0; i < n; i++) {
             sum += d[i * out + j];
           }
-          grad[thetaOff[l] + j * cols] += sum;
+          int at = thetaOff[l] + j * cols;
+          grad[at] = overwrite ? sum : grad[at] + sum;
         }
       }
     }

@@ -17,7 +17,7 @@ public final class WarmUp implements AutoCloseable {
   /** Shapes with full and edge register blocks, but little arithmetic per call. */
   private static final int M = 6;
   private static final int N = 40;
-  private static final int K = 36;
+  private static final int K = 12;
 
   private final Thread thread;
   private volatile boolean stop;

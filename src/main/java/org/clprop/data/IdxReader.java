@@ -42,7 +42,27 @@ public final class IdxReader {
 
   private IdxReader() {}
 
+  /**
+   * Reads {@code file}. A gzipped file is decompressed once and kept in clprop's cache
+   * ({@link DecompressedCache}): inflating Fashion-MNIST takes a quarter of a second each time.
+   */
   public static IdxArray read(Path file) {
+    Path entry = DecompressedCache.entry(file);
+    if (entry != null) {
+      IdxArray cached = DecompressedCache.load(entry);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    IdxArray a = decode(file);
+    if (entry != null) {
+      DecompressedCache.store(file, entry, a);
+    }
+    return a;
+  }
+
+  /** Reads {@code file}, gzipped or not, with no cache. */
+  static IdxArray decode(Path file) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read();
@@ -129,7 +149,8 @@ public final class IdxReader {
       if (have == buf.length) {
         buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
       }
-      int got = in.read(buf, have, buf.length - have);
+      // At most 1 MiB per call: FileInputStream stages a larger read in a malloc'd buffer of its size.
+      int got = in.read(buf, have, Math.min(buf.length - have, 1 << 20));
       if (got < 0) {
         break;
       }

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.clprop.io.CacheDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,7 @@ import org.slf4j.LoggerFactory;
  * the build options and the source. Writes are atomic (a temporary file renamed into place), so a
  * crash never leaves a half-written entry; an entry that fails to load is deleted and rebuilt.
  *
- * <p>The folder is {@code -Dclprop.cache.dir}, else {@code CLPROP_CACHE_DIR}, else
- * {@code $XDG_CACHE_HOME/clprop/programs}, else {@code ~/.cache/clprop/programs}. Setting it to
- * {@code off} disables the cache.
+ * <p>The folder is {@code programs} in clprop's {@link CacheDir}.
  */
 final class ProgramCache {
   private static final Logger LOG = LoggerFactory.getLogger(ProgramCache.class);
@@ -30,21 +29,9 @@ final class ProgramCache {
     this.dir = dir;
   }
 
-  /** The cache the environment asks for; its folder is null when disabled. */
+  /** The cache the environment asks for ({@link CacheDir}); its folder is null when disabled. */
   static ProgramCache fromEnvironment() {
-    String d = System.getProperty("clprop.cache.dir");
-    if (d == null || d.isBlank()) {
-      d = System.getenv("CLPROP_CACHE_DIR");
-    }
-    if (d != null && d.equalsIgnoreCase("off")) {
-      return new ProgramCache(null);
-    }
-    if (d != null && !d.isBlank()) {
-      return new ProgramCache(Path.of(d));
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return new ProgramCache(base.resolve("clprop").resolve("programs"));
+    return new ProgramCache(CacheDir.of("programs"));
   }
 
   boolean enabled() {
