@@ -8,10 +8,12 @@
 // CPU GEMM micro-kernel: it keeps a CPU_RM x (CPU_VN * 16) block of C in float16 registers and
 // streams A and B straight from global memory (the caches), so that each float16 load of B feeds
 // CPU_RM fused multiply-adds. The compiler maps float16 onto one AVX-512 register, or two AVX2 ones.
+// The nt form keeps CPU_DM x CPU_RN dot products (float16 each): its own sizes, because its
+// accumulators are CPU_DM * CPU_RN registers where the other form's are CPU_RM * CPU_VN.
 //
 //   nn, tn  (B contiguous along j): acc[r][v] += A(i+r, p) * B(p, j + 16v .. j + 16v + 15)
 //   nt      (B contiguous along p): acc[r][c] += A(i+r, p .. p+15) * B(p .. p+15, j+c), a block of
-//           CPU_RM x CPU_RN dot products summed across lanes at the end
+//           CPU_DM x CPU_RN dot products summed across lanes at the end
 //
 // Blocks that reach past N in the nn/tn form take a scalar path computing the same sums; rows past
 // M (and, for nt, columns past N) read a clamped index and are not stored.
@@ -19,10 +21,13 @@
 #ifdef GEMM_CPU
 
 #ifndef CPU_RM
-#define CPU_RM 4   // rows of C per work-item
+#define CPU_RM 8   // rows of C per work-item (nn, tn)
 #endif
 #ifndef CPU_VN
-#define CPU_VN 2   // float16 vectors of C per row per work-item (nn, tn)
+#define CPU_VN 1   // float16 vectors of C per row per work-item (nn, tn)
+#endif
+#ifndef CPU_DM
+#define CPU_DM 4   // rows of C per work-item (nt)
 #endif
 #ifndef CPU_RN
 #define CPU_RN 4   // columns of C per work-item (nt)
@@ -121,16 +126,16 @@ inline void gemm_cpu_dots(const int M, const int N, const int K,
                           __global const float* X, const int xoff, const int ldx,
                           __global float* Z, const int zoff) {
   const int j0 = get_global_id(0) * CPU_RN;
-  const int i0 = get_global_id(1) * CPU_RM;
+  const int i0 = get_global_id(1) * CPU_DM;
   if (j0 >= N || i0 >= M) return;
-  __global const float* a[CPU_RM];
+  __global const float* a[CPU_DM];
   __global const float* b[CPU_RN];
-  for (int r = 0; r < CPU_RM; r++) a[r] = A + aoff + min(i0 + r, M - 1) * lda;
+  for (int r = 0; r < CPU_DM; r++) a[r] = A + aoff + min(i0 + r, M - 1) * lda;
   for (int c = 0; c < CPU_RN; c++) b[c] = B + boff + min(j0 + c, N - 1) * ldb;
 
-  float16 acc[CPU_RM][CPU_RN];
+  float16 acc[CPU_DM][CPU_RN];
 #pragma unroll
-  for (int r = 0; r < CPU_RM; r++)
+  for (int r = 0; r < CPU_DM; r++)
 #pragma unroll
     for (int c = 0; c < CPU_RN; c++) acc[r][c] = (float16)(0.0f);
 
@@ -140,14 +145,14 @@ inline void gemm_cpu_dots(const int M, const int N, const int K,
 #pragma unroll
     for (int c = 0; c < CPU_RN; c++) bv[c] = vload16(0, b[c] + p);
 #pragma unroll
-    for (int r = 0; r < CPU_RM; r++) {
+    for (int r = 0; r < CPU_DM; r++) {
       const float16 av = vload16(0, a[r] + p);
 #pragma unroll
       for (int c = 0; c < CPU_RN; c++) acc[r][c] = fma(av, bv[c], acc[r][c]);
     }
   }
 
-  for (int r = 0; r < CPU_RM; r++) {
+  for (int r = 0; r < CPU_DM; r++) {
     const int i = i0 + r;
     if (i >= M) break;
     for (int c = 0; c < CPU_RN; c++) {

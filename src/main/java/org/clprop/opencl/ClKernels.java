@@ -106,7 +106,7 @@ public final class ClKernels implements AutoCloseable {
     if (cpu != null) {
       // One work-item per register block of C; the driver groups them (matmul_cpu.cl).
       if (layout == Layout.NT) {
-        kern.launch(ceilDiv(n, cpu.dotColumns()), ceilDiv(m, cpu.rows()), 0, 0);
+        kern.launch(ceilDiv(n, cpu.dotColumns()), ceilDiv(m, cpu.dotRows()), 0, 0);
       } else {
         // Rows first: neighbouring work-items share one panel of B while it is in cache.
         kern.launch(ceilDiv(m, cpu.rows()), ceilDiv(n, cpu.columns()), 0, 0);

@@ -74,7 +74,7 @@ class ClKernelsTest {
 
   /** Both forms of the products on whatever device runs the tests, and an odd-sized CPU block. */
   static List<KernelParams> gemmForms() {
-    KernelParams.CpuBlock odd = new KernelParams.CpuBlock(3, 1, 5);
+    KernelParams.CpuBlock odd = new KernelParams.CpuBlock(3, 1, 2, 5);
     return List.of(new KernelParams(32, 32, 16, 4, 4, 64), new KernelParams(16, 32, 8, 2, 4, 64),
         new KernelParams(32, 32, 16, 4, 4, 64, KernelParams.DEFAULT_CPU_BLOCK),
         new KernelParams(32, 32, 16, 4, 4, 64, odd));
