@@ -177,6 +177,7 @@ final class VectorKernels implements CpuKernels {
     float[] a = new float[0];
     final float[] edge = new float[ROWS * PANEL];
     final int[] column = new int[L];
+    final float[] lanes = new float[L];
     int columnStride = -1;
 
     /** The gather offsets of L consecutive rows of a matrix with rows {@code stride} apart. */
@@ -319,9 +320,13 @@ final class VectorKernels implements CpuKernels {
 
   /** The lanes of {@code v} summed in lane order: a fixed order, whatever compiles the code. */
   private static float sumLanes(FloatVector v) {
+    // Through memory: lane(l) with a variable l is not a register move on Java 17 (measured: a
+    // 4 x 4 dot-product block ran at 33 GFLOP/s with it, 44 this way).
+    float[] t = PANELS.get().lanes;
+    v.intoArray(t, 0);
     float s = 0;
     for (int l = 0; l < L; l++) {
-      s += v.lane(l);
+      s += t[l];
     }
     return s;
   }
