@@ -48,6 +48,8 @@ class CliWorkflowTest {
     ModelFile.Model model = ModelFile.load(m);
     assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), model.classNames());
     assertTrue(model.metaJson().contains("\"layers\": [64, 32, 10]"), model.metaJson());
+    assertTrue(model.metaJson().contains("\"batch\": 32"), "under 10,000 examples the default batch is 32: "
+        + model.metaJson());
   }
 
   @Test
@@ -56,9 +58,11 @@ class CliWorkflowTest {
       requireOrSkip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     }
     Path m = dir.resolve("m.npz");
-    CliRun t = CliRun.of("train", "--data", "fashion-mnist", "--hidden", "128", "--epochs", "10", "--batch", "128",
+    CliRun t = CliRun.of("train", "--data", "fashion-mnist", "--hidden", "128", "--epochs", "10",
         "--backend", "cpu", "--out", m.toString());
     assertEquals(0, t.code(), t.toString());
+    String meta = ModelFile.load(m).metaJson();
+    assertTrue(meta.contains("\"batch\": 128"), "60,000 examples: the default batch is 128: " + meta);
     CliRun e = CliRun.of("evaluate", "--model", m.toString(), "--data", "fashion-mnist", "--backend", "cpu");
     assertEquals(0, e.code(), e.toString());
     assertEquals(accuracy(t), accuracy(e));
