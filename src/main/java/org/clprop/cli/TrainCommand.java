@@ -12,8 +12,6 @@ import org.clprop.Callback;
 import org.clprop.EpochStats;
 import org.clprop.History;
 import org.clprop.Trainer;
-import org.clprop.backend.BackendKind;
-import org.clprop.cpu.WarmUp;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
@@ -38,9 +36,6 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Below this many training examples the default batch is 32, else 128. */
   static final int SMALL_DATA = 10_000;
-
-  /** Rounds of the warm-up at most: every kernel reaches C2's thresholds well before. */
-  private static final int WARM_UP_ROUNDS = 20_000;
 
   @Spec
   CommandSpec spec;
@@ -124,29 +119,6 @@ final class TrainCommand implements Callable<Integer> {
     if (earlyStop != null && validation == 0) {
       throw new ParameterException(spec.commandLine(), "--early-stop needs --validation FRACTION");
     }
-    try (WarmUp warm = warmUp(kind)) {
-      return train(kind, warm);
-    }
-  }
-
-  /**
-   * For the CPU backend (and AUTO, which usually becomes it), gets the SIMD kernels compiled on a
-   * spare core while the data loads. -Dclprop.warmup=false turns it off (to measure what it saves).
-   */
-  private WarmUp warmUp(Optimizer.Kind kind) {
-    BackendKind backend = backendOptions.kind(spec);
-    if (kind == Optimizer.Kind.LBFGS || backend == BackendKind.OPENCL
-        || "false".equals(System.getProperty("clprop.warmup"))) {
-      return null;
-    }
-    return WarmUp.start(WARM_UP_ROUNDS);
-  }
-
-  private static long sinceJvmStart() {
-    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-  }
-
-  private Integer train(Optimizer.Kind kind, WarmUp warm) throws Exception {
     long t0 = System.nanoTime();
     DataSource.Loaded loaded = dataOptions.load(data);
     LOG.info("loaded {} in {} ms, {} ms after the JVM started", loaded.name(), (System.nanoTime() - t0) / 1_000_000,
@@ -203,9 +175,6 @@ final class TrainCommand implements Callable<Integer> {
             from.batchesDone() > 0 ? ", batch " + from.batchesDone() : "");
       }
       History h;
-      if (warm != null) {
-        warm.close();
-      }
       try (Interrupts ignored = Interrupts.stopOnCtrlC(t)) {
         h = t.fit(train);
       }
@@ -291,6 +260,10 @@ final class TrainCommand implements Callable<Integer> {
     System.arraycopy(hidden, 0, l, 1, hidden.length);
     l[l.length - 1] = train.classes();
     return l;
+  }
+
+  private static long sinceJvmStart() {
+    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
   }
 
   /** Logs, once, how long after the JVM started the first batch finished (start-up cost, with --verbose). */
