@@ -58,6 +58,10 @@ public final class CpuBackend implements Backend {
   private float[][] act;
   private float[][] delta;
   private float[] zOut;
+  /** Per-row cost and hit of the last output delta, and whether the forward tasks computed them. */
+  private double[] rowCost;
+  private int[] rowHit;
+  private boolean deltaDone;
 
   private Dataset bound;
   /** The rows the next forward pass gathers into A(0) (see gatherRows). */
@@ -176,7 +180,7 @@ public final class CpuBackend implements Backend {
     BackendChecks.batch(order, from, count, capacity);
     gatherRows(bound, order, from, count);
     forwardPass(count, true);
-    if (!Double.isFinite(outputDelta(bound.labels(), order, from, count)) && firstNonFinite < 0) {
+    if (!Double.isFinite(outputDelta(count)) && firstNonFinite < 0) {
       firstNonFinite = steps;
     }
     steps++;
@@ -221,7 +225,7 @@ public final class CpuBackend implements Backend {
       int n = Math.min(capacity, data.size() - from);
       gatherRows(data, null, from, n);
       forwardPass(n, true);
-      outputDelta(data.labels(), null, from, n);
+      outputDelta(n);
     }
     StepMetrics m = takeMetrics();
     restoreMetrics(saved, savedSteps);
@@ -265,7 +269,7 @@ public final class CpuBackend implements Backend {
       int n = Math.min(capacity, data.size() - from);
       gatherRows(data, null, from, n);
       forwardPass(n, true);
-      outputDelta(data.labels(), null, from, n);
+      outputDelta(n);
       if (gradOut != null) {
         backwardPass(n, from == 0);
       }
@@ -319,23 +323,47 @@ public final class CpuBackend implements Backend {
     if (gather && !inTask) {
       gatherInto(0, n);
     }
+    // The output layer's task also computes d(L) for its rows when it splits by rows (see outputDelta).
+    deltaDone = gather && splitsRows(n, s[layers - 1]);
     for (int l = 0; l + 1 < layers; l++) {
       forward.prepare(l, n, inTask && l == 0);
       pool.run(forward, threadsFor((long) n * s[l] * s[l + 1]));
     }
   }
 
-  /** d(L) = A(L) - Y, accumulating the cross-entropy and the count of correct argmax predictions; returns the rows' cost. */
-  private double outputDelta(int[] labels, int[] idx, int from, int n) {
-    int k = s[layers - 1];
-    float[] a = act[layers - 1];
-    float[] d = delta[layers - 1];
+  /**
+   * d(L) = A(L) - Y for the gathered batch, adding its cross-entropy and its count of correct argmax
+   * predictions to the metrics; returns the batch's cost. The rows' costs are summed in row order,
+   * whichever threads computed them, so the figure is the same for any number of threads.
+   */
+  private double outputDelta(int n) {
+    if (!deltaDone) {
+      rowDeltas(0, n);
+    }
+    deltaDone = false;
     double cost = 0;
     long hits = 0;
     for (int i = 0; i < n; i++) {
-      int y = labels[idx == null ? from + i : idx[from + i]];
+      cost += rowCost[i];
+      hits += rowHit[i];
+    }
+    costSum += cost;
+    correct += hits;
+    examples += n;
+    return cost;
+  }
+
+  /** d(L) rows [i0, i1) of the gathered batch, with each row's cost and hit (argmax == label). */
+  private void rowDeltas(int i0, int i1) {
+    int k = s[layers - 1];
+    float[] a = act[layers - 1];
+    float[] d = delta[layers - 1];
+    int[] labels = gatherData.labels();
+    for (int i = i0; i < i1; i++) {
+      int y = labels[gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i]];
       int row = i * k;
       int best = 0;
+      double cost = 0;
       for (int j = 0; j < k; j++) {
         float z = zOut[row + j];
         float h = a[row + j];
@@ -347,14 +375,9 @@ public final class CpuBackend implements Backend {
           best = j;
         }
       }
-      if (best == y) {
-        hits++;
-      }
+      rowCost[i] = cost;
+      rowHit[i] = best == y ? 1 : 0;
     }
-    costSum += cost;
-    correct += hits;
-    examples += n;
-    return cost;
   }
 
   /** Delta for every layer, overwriting the gradient buffer or adding to it, then the hidden deltas. */
@@ -387,6 +410,8 @@ public final class CpuBackend implements Backend {
       }
     }
     zOut = new float[rows * s[layers - 1]];
+    rowCost = new double[rows];
+    rowHit = new int[rows];
   }
 
 
@@ -464,6 +489,9 @@ public final class CpuBackend implements Backend {
           System.arraycopy(c, row + j0, zOut, row + j0, j1 - j0);
         }
         k.sigmoid(c, row + j0, j1 - j0);
+      }
+      if (last && deltaDone) {
+        rowDeltas(i0, i1);
       }
     }
   }
