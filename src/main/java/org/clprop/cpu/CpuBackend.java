@@ -433,9 +433,13 @@ public final class CpuBackend implements Backend {
 
   /** Splits [0, size) into {@code parts} blocks, each a multiple of {@code align} but the last. */
   static int blockStart(int size, int part, int parts, int align) {
-    int chunk = (size + parts - 1) / parts;
-    chunk = (chunk + align - 1) / align * align;
-    return Math.min(size, part * chunk);
+    if (part >= parts) {
+      return size;
+    }
+    // The even boundary rounded to the nearest multiple of align (rounding every chunk up gave the
+    // gradient of 784 inputs a 416 / 368 split, 13% of waiting on the largest product).
+    long even = (long) size * part / parts;
+    return (int) Math.min(size, (even + align / 2) / align * align);
   }
 
   // ---- parallel tasks (fields set by prepare, so a step allocates nothing) -------------------
