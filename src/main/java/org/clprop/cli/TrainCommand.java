@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
   /** Below this many training examples the default batch is 32, else 128. */
-  static final int SMALL_DATA = 10_000;
+  private static final int SMALL_DATA = 10_000;
 
   @Spec
   CommandSpec spec;

@@ -64,7 +64,7 @@ public final class CpuBackend implements Backend {
   private boolean deltaDone;
 
   private Dataset bound;
-  /** The rows the next forward pass gathers into A(0) (see gatherRows). */
+  /** The rows the next forward pass gathers into A(0) (see selectRows). */
   private Dataset gatherData;
   private int[] gatherIdx;
   private int gatherFrom;
@@ -178,7 +178,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void trainStep(int from, int count, double lambda) {
     BackendChecks.batch(order, from, count, capacity);
-    gatherRows(bound, order, from, count);
+    selectRows(bound, order, from);
     forwardPass(count, true);
     if (!Double.isFinite(outputDelta(count)) && firstNonFinite < 0) {
       firstNonFinite = steps;
@@ -223,7 +223,7 @@ public final class CpuBackend implements Backend {
     StepMetrics saved = takeMetrics();
     for (int from = 0; from < data.size(); from += capacity) {
       int n = Math.min(capacity, data.size() - from);
-      gatherRows(data, null, from, n);
+      selectRows(data, null, from);
       forwardPass(n, true);
       outputDelta(n);
     }
@@ -267,7 +267,7 @@ public final class CpuBackend implements Backend {
     StepMetrics saved = takeMetrics();
     for (int from = 0; from < data.size(); from += capacity) {
       int n = Math.min(capacity, data.size() - from);
-      gatherRows(data, null, from, n);
+      selectRows(data, null, from);
       forwardPass(n, true);
       outputDelta(n);
       if (gradOut != null) {
@@ -300,7 +300,7 @@ public final class CpuBackend implements Backend {
    * null, rows {@code from ..}. The first forward task copies them into A(0), each thread its own
    * rows: the copy gathers scattered rows from memory, and two threads wait on it half as long.
    */
-  private void gatherRows(Dataset data, int[] idx, int from, int n) {
+  private void selectRows(Dataset data, int[] idx, int from) {
     gatherData = data;
     gatherIdx = idx;
     gatherFrom = from;
@@ -317,7 +317,7 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** The forward pass over n rows: gathered first (see gatherRows) with {@code gather}, else already in A(0). */
+  /** The forward pass over n rows: gathered first (see selectRows) with {@code gather}, else already in A(0). */
   private void forwardPass(int n, boolean gather) {
     boolean inTask = gather && splitsRows(n, s[1]);
     if (gather && !inTask) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.clprop.bench.GemmBench;
 import org.jocl.blast.CLBlast;
 
 /**
@@ -92,8 +93,8 @@ public final class ClBlastComparison {
         mine[r] = rate(ctx, ours, reps, s.flops());
         clblast[r] = rate(ctx, theirs, reps, s.flops());
       }
-      double m1 = median(mine);
-      double m2 = median(clblast);
+      double m1 = GemmBench.median(mine);
+      double m2 = GemmBench.median(clblast);
       System.out.printf(Locale.ROOT, "%-22s %-6s %12.1f (%5.1f-%5.1f) %14.1f (%5.1f-%5.1f) %7.2f%n", s.what(),
           s.layout().name().toLowerCase(Locale.ROOT), m1, min(mine), max(mine), m2, min(clblast), max(clblast),
           m1 / m2);
@@ -131,12 +132,6 @@ public final class ClBlastComparison {
       d = Math.max(d, Math.abs(u[i] - v[i]));
     }
     return d;
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
   private static double min(double[] v) {
