@@ -34,7 +34,30 @@ public final class GemmBench {
           rates[i] = 2.0 * n * n * n / s / 1e9;
         }
       }
+      check(ctx, c, host, n);
       return rates;
+    }
+  }
+
+  /**
+   * Compares sampled entries of C = A A (A and B hold the same values) with sums in double, so that
+   * a tile shape being tuned cannot report a rate for a wrong product.
+   */
+  private static void check(ClContext ctx, ClBuffer c, float[] a, int n) {
+    float[] got = new float[n * n];
+    c.read(ctx.queue(), 0, got, 0, got.length);
+    Random r = new Random(2);
+    for (int s = 0; s < 64; s++) {
+      int i = s == 0 ? n - 1 : r.nextInt(n);
+      int j = s == 0 ? n - 1 : r.nextInt(n);
+      double want = 0;
+      for (int p = 0; p < n; p++) {
+        want += (double) a[i * n + p] * a[p * n + j];
+      }
+      if (Math.abs(got[i * n + j] - want) > 1e-4 * Math.abs(want) + 1e-3) {
+        throw new IllegalStateException(String.format("gemm %d x %d x %d: C(%d, %d) = %g, expected %g", n, n, n, i, j,
+            got[i * n + j], want));
+      }
     }
   }
 

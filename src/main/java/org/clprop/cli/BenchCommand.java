@@ -1,12 +1,16 @@
 package org.clprop.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.clprop.bench.GemmBench;
 import org.clprop.bench.ThroughputBench;
 import java.util.Optional;
 import org.clprop.cpu.CpuBackend;
 import org.clprop.opencl.ClDevice;
+import org.clprop.opencl.KernelParams;
+import org.clprop.opencl.KernelProfile;
 import org.clprop.opencl.OpenCl;
 import org.clprop.opencl.OpenClBackend;
 import org.clprop.data.Dataset;
@@ -48,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also time the OpenCL matrix-multiply kernel on square products of these sizes (e.g. 1024,4096).")
   int[] gemm;
 
+  @Option(names = "--profile",
+      description = "After the timed epochs, one more with OpenCL profiling: device time per kernel against the wall time.")
+  boolean profile;
+
   @Option(names = "--runs", defaultValue = "5", description = "Timed epochs. Default: ${DEFAULT-VALUE}.")
   int runs;
 
@@ -76,11 +84,15 @@ final class BenchCommand implements Callable<Integer> {
         out.println("opencl: unavailable: " + OpenCl.whyNone(spec, false));
       } else {
         long t0 = System.nanoTime();
-        try (OpenClBackend cl = new OpenClBackend(layers, d.get())) {
+        try (OpenClBackend cl = new OpenClBackend(layers, d.get(), profile)) {
           double startMs = (System.nanoTime() - t0) / 1e6;
-          out.printf("opencl start-up: %.0f ms (program %s in %.0f ms)%n", startMs,
-              cl.kernels().programFromCache() ? "loaded from the cache" : "compiled", cl.kernels().programMillis());
+          out.printf("opencl start-up: %.0f ms (program %s in %.0f ms; tiles %s)%n", startMs,
+              cl.kernels().programFromCache() ? "loaded from the cache" : "compiled", cl.kernels().programMillis(),
+              tiles(cl.kernels().tileShapes()));
           out.println(ThroughputBench.run(cl, data, batch, opt, warmup, runs));
+          if (profile) {
+            printProfile(out, cl, data, opt);
+          }
         }
         if (gemm != null) {
           for (int n : gemm) {
@@ -94,5 +106,28 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static String tiles(List<KernelParams> shapes) {
+    return shapes.stream().map(p -> p.cpu() != null ? "CPU form " + p.cpu()
+        : p.tsM() + "x" + p.tsN() + "x" + p.tsK() + "/" + p.wptM() + "x" + p.wptN()).collect(Collectors.joining(", "));
+  }
+
+  /** One more epoch with every launch timed on the device: where a step's time goes. */
+  private void printProfile(PrintWriter out, OpenClBackend cl, Dataset data, Optimizer opt) {
+    KernelProfile p = cl.context().profile();
+    p.start();
+    ThroughputBench.Result r = ThroughputBench.run(cl, data, batch, opt, 0, 1);
+    List<KernelProfile.Entry> entries = p.drain(cl.context());
+    double wallMs = data.size() / r.median() * 1e3;
+    double busy = entries.stream().mapToDouble(KernelProfile.Entry::deviceMillis).sum();
+    long steps = (data.size() + batch - 1) / batch;
+    out.printf("profile of one epoch (%d steps): wall %.1f ms, kernels %.1f ms (%.0f%% of wall), %.1f us per step%n",
+        steps, wallMs, busy, 100 * busy / wallMs, wallMs * 1e3 / steps);
+    for (KernelProfile.Entry e : entries) {
+      out.printf("  %-16s %7d launches %9.1f ms %8.2f us each%n", e.kernel(), e.launches(), e.deviceMillis(),
+          e.deviceMillis() * 1e3 / e.launches());
+    }
+    out.flush();
   }
 }

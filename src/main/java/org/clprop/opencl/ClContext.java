@@ -1,6 +1,8 @@
 package org.clprop.opencl;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
+import static org.jocl.CL.CL_QUEUE_PROPERTIES;
 
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -15,14 +17,21 @@ public final class ClContext implements AutoCloseable {
   private final ClDevice device;
   private cl_context context;
   private cl_command_queue queue;
+  private final KernelProfile profile;
 
   public ClContext(ClDevice device) {
+    this(device, false);
+  }
+
+  /** With {@code profiling}, the queue records each launch's device time when {@link #profile()} is started. */
+  public ClContext(ClDevice device, boolean profiling) {
     this.device = device;
+    this.profile = profiling ? new KernelProfile() : null;
     try {
       cl_context_properties props = new cl_context_properties();
       props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
       context = CL.clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-      queue = newQueue();
+      queue = newQueue(profiling ? CL_QUEUE_PROFILING_ENABLE : 0);
     } catch (CLException e) {
       close();
       throw OpenClException.of("creating a context and queue on " + device.name(), e);
@@ -30,12 +39,20 @@ public final class ClContext implements AutoCloseable {
   }
 
   /** A further in-order queue on this context (for uploads that overlap compute); the caller releases it. */
-  @SuppressWarnings("deprecation")
   cl_command_queue newQueue() {
+    return newQueue(0);
+  }
+
+  @SuppressWarnings("deprecation")
+  private cl_command_queue newQueue(long properties) {
     try {
+      cl_queue_properties props = new cl_queue_properties();
+      if (properties != 0) {
+        props.addProperty(CL_QUEUE_PROPERTIES, properties);
+      }
       return openCl2OrLater(device.version())
-          ? CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null)
-          : CL.clCreateCommandQueue(context, device.id(), 0, null);
+          ? CL.clCreateCommandQueueWithProperties(context, device.id(), props, null)
+          : CL.clCreateCommandQueue(context, device.id(), properties, null);
     } catch (CLException e) {
       throw OpenClException.of("creating a command queue on " + device.name(), e);
     }
@@ -60,6 +77,11 @@ public final class ClContext implements AutoCloseable {
 
   cl_context context() {
     return context;
+  }
+
+  /** The launch profile, or null when the context was made without profiling. */
+  public KernelProfile profile() {
+    return profile;
   }
 
   public cl_command_queue queue() {

@@ -4,6 +4,7 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 
 /**
@@ -65,8 +66,13 @@ final class ClKernel implements AutoCloseable {
     global[1] = g1;
     local[0] = l0;
     local[1] = l1;
+    KernelProfile profile = ctx.profile();
+    cl_event event = profile != null && profile.recording() ? new cl_event() : null;
     try {
-      CL.clEnqueueNDRangeKernel(ctx.queue(), kernel, 2, null, global, l0 == 0 ? null : local, 0, null, null);
+      CL.clEnqueueNDRangeKernel(ctx.queue(), kernel, 2, null, global, l0 == 0 ? null : local, 0, null, event);
+      if (event != null) {
+        profile.record(name, event);
+      }
     } catch (CLException e) {
       throw OpenClException.of("running kernel " + name + " (" + g0 + "x" + g1 + " work-items) on "
           + ctx.device().name(), e);

@@ -23,9 +23,9 @@ public final class ClKernels implements AutoCloseable {
   private final ClProgram program;
   private final KernelParams params;
   private final List<ClKernel> all = new ArrayList<>();
-  private final ClKernel gemmNt;
-  private final ClKernel gemmNn;
-  private final ClKernel gemmTn;
+  private final List<ClProgram> variantPrograms = new ArrayList<>();
+  /** The products of each tile shape, largest tiles first; the main program's among them. */
+  private final List<GemmSet> gemms = new ArrayList<>();
   private final ClKernel gatherRows;
   private final ClKernel gatherLabels;
   private final ClKernel outputDelta;
@@ -37,19 +37,43 @@ public final class ClKernels implements AutoCloseable {
   private final ClKernel momentum;
   private final ClKernel adam;
 
-  /** Builds (or loads from the cache) the program for {@code ctx}'s device with tile sizes for it. */
+  /** The three products compiled with one tile shape. */
+  private record GemmSet(KernelParams params, ClKernel nt, ClKernel nn, ClKernel tn) {
+    ClKernel of(Layout layout) {
+      return switch (layout) {
+        case NT -> nt;
+        case NN -> nn;
+        case TN -> tn;
+      };
+    }
+  }
+
+  /**
+   * Builds (or loads from the cache) the program for {@code ctx}'s device with tile sizes for it,
+   * and on GPUs the products with further tile shapes ({@link KernelParams#gpuVariants}).
+   */
   public ClKernels(ClContext ctx) {
     this(ctx, KernelParams.forDevice(ctx.device()), ProgramCache.fromEnvironment());
   }
 
   ClKernels(ClContext ctx, KernelParams params, ProgramCache cache) {
+    this(ctx, params, KernelParams.gpuVariants(ctx.device(), params), cache);
+  }
+
+  ClKernels(ClContext ctx, KernelParams params, List<KernelParams> variants, ProgramCache cache) {
     this.ctx = ctx;
     this.params = params;
-    this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions(), cache);
+    String source = KernelSource.load();
+    this.program = new ClProgram(ctx, source, params.buildOptions(), cache);
     try {
-      gemmNt = kernel("gemm_nt");
-      gemmNn = kernel("gemm_nn");
-      gemmTn = kernel("gemm_tn");
+      gemms.add(gemmSet(program, params));
+      for (KernelParams v : variants) {
+        ClProgram p = new ClProgram(ctx, source, v.buildOptions(), cache);
+        variantPrograms.add(p);
+        gemms.add(gemmSet(p, v));
+      }
+      // Largest tiles first: gemm() takes the first shape that fills the device.
+      gemms.sort((x, y) -> Integer.compare(y.params.tsM() * y.params.tsN(), x.params.tsM() * x.params.tsN()));
       gatherRows = kernel("gather_rows");
       gatherLabels = kernel("gather_labels");
       outputDelta = kernel("output_delta");
@@ -67,9 +91,40 @@ public final class ClKernels implements AutoCloseable {
   }
 
   private ClKernel kernel(String name) {
-    ClKernel k = new ClKernel(ctx, program, name);
+    return kernel(program, name);
+  }
+
+  private ClKernel kernel(ClProgram from, String name) {
+    ClKernel k = new ClKernel(ctx, from, name);
     all.add(k);
     return k;
+  }
+
+  private GemmSet gemmSet(ClProgram from, KernelParams p) {
+    return new GemmSet(p, kernel(from, "gemm_nt"), kernel(from, "gemm_nn"), kernel(from, "gemm_tn"));
+  }
+
+  /** The tile shapes the products are compiled with, largest first (one on CPU devices). */
+  public List<KernelParams> tileShapes() {
+    return gemms.stream().map(GemmSet::params).toList();
+  }
+
+  /**
+   * The tile shape for an m x n product: the largest whose work-groups still number at least the
+   * device's compute units, else the smallest (most work-groups).
+   */
+  KernelParams tilesFor(int m, int n) {
+    return setFor(m, n).params;
+  }
+
+  private GemmSet setFor(int m, int n) {
+    int units = ctx.device().computeUnits();
+    for (GemmSet g : gemms) {
+      if (g.params.groups(m, n) >= units) {
+        return g;
+      }
+    }
+    return gemms.get(gemms.size() - 1);
   }
 
   public KernelParams params() {
@@ -92,14 +147,12 @@ public final class ClKernels implements AutoCloseable {
    */
   public void gemm(Layout layout, int m, int n, int k, ClBuffer a, int aoff, int lda, ClBuffer b, int boff, int ldb,
       ClBuffer c, int coff, int ldc, int mode, float beta, ClBuffer x, int xoff, int ldx, ClBuffer z, int zoff) {
-    ClKernel kern = switch (layout) {
-      case NT -> gemmNt;
-      case NN -> gemmNn;
-      case TN -> gemmTn;
-    };
     if (m == 0 || n == 0) {
       return;
     }
+    GemmSet set = gemms.size() == 1 ? gemms.get(0) : setFor(m, n);
+    KernelParams tiles = set.params;
+    ClKernel kern = set.of(layout);
     kern.args().arg(m).arg(n).arg(k).arg(a).arg(aoff).arg(lda).arg(b).arg(boff).arg(ldb).arg(c).arg(coff).arg(ldc)
         .arg(mode).arg(beta).arg(x).arg(xoff).arg(ldx).arg(z).arg(zoff);
     KernelParams.CpuBlock cpu = params.cpu();
@@ -113,9 +166,9 @@ public final class ClKernels implements AutoCloseable {
       }
       return;
     }
-    int rtsN = params.tsN() / params.wptN();
-    int rtsM = params.tsM() / params.wptM();
-    kern.launch(ceilDiv(n, params.tsN()) * rtsN, ceilDiv(m, params.tsM()) * rtsM, rtsN, rtsM);
+    int rtsN = tiles.tsN() / tiles.wptN();
+    int rtsM = tiles.tsM() / tiles.wptM();
+    kern.launch(ceilDiv(n, tiles.tsN()) * rtsN, ceilDiv(m, tiles.tsM()) * rtsM, rtsN, rtsM);
   }
 
   private static long ceilDiv(long a, long b) {
@@ -164,19 +217,20 @@ public final class ClKernels implements AutoCloseable {
     sumSquares.launch(params.reductionGroup(), 1, params.reductionGroup(), 1);
   }
 
-  public void sgd(int p, ClBuffer t, ClBuffer d, float lr) {
-    sgd.args().arg(p).arg(t).arg(d).arg(lr);
+  /** The updates take the gradient as gs D (optimizers.cl). */
+  public void sgd(int p, ClBuffer t, ClBuffer d, float gs, float lr) {
+    sgd.args().arg(p).arg(t).arg(d).arg(gs).arg(lr);
     sgd.launch1d(p, GROUP_1D);
   }
 
-  public void momentum(int p, ClBuffer t, ClBuffer d, ClBuffer v, float lr, float mu) {
-    momentum.args().arg(p).arg(t).arg(d).arg(v).arg(lr).arg(mu);
+  public void momentum(int p, ClBuffer t, ClBuffer d, float gs, ClBuffer v, float lr, float mu) {
+    momentum.args().arg(p).arg(t).arg(d).arg(gs).arg(v).arg(lr).arg(mu);
     momentum.launch1d(p, GROUP_1D);
   }
 
-  public void adam(int p, ClBuffer t, ClBuffer d, ClBuffer m, ClBuffer v, float b1, float b2, float eps, float step,
-      float scale) {
-    adam.args().arg(p).arg(t).arg(d).arg(m).arg(v).arg(b1).arg(b2).arg(eps).arg(step).arg(scale);
+  public void adam(int p, ClBuffer t, ClBuffer d, float gs, ClBuffer m, ClBuffer v, float b1, float b2, float eps,
+      float step, float scale) {
+    adam.args().arg(p).arg(t).arg(d).arg(gs).arg(m).arg(v).arg(b1).arg(b2).arg(eps).arg(step).arg(scale);
     adam.launch1d(p, GROUP_1D);
   }
 
@@ -186,6 +240,10 @@ public final class ClKernels implements AutoCloseable {
       k.close();
     }
     all.clear();
+    for (ClProgram p : variantPrograms) {
+      p.close();
+    }
+    variantPrograms.clear();
     program.close();
   }
 }

@@ -2,6 +2,9 @@ package org.clprop.opencl;
 
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Tile sizes for the matrix-multiply kernel and the reduction work-group size, picked per device
  * and passed to the compiler as -D options (the kernels' defaults apply to anything not given).
@@ -84,6 +87,47 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
       red /= 2;
     }
     return new KernelParams(p.tsM, p.tsN, p.tsK, p.wptM, p.wptN, red, p.cpu);
+  }
+
+  /**
+   * Further tile shapes a GPU gets beside {@code main} (its {@link #forDevice} tiles), each compiled
+   * as its own program, so that every product can use the largest tile that still gives every
+   * compute unit a work-group: 128 x 128 tiles of 8 x 8 results (about 1.5 times the 64 x 64 rate
+   * on an H200's square products, but a 1024 x 1024 product then makes only 64 work-groups for 132
+   * compute units) and 32 x 32 tiles of 2 x 2 (four times the work-groups of 64 x 64 for the small
+   * products of batch 128). None for CPU devices, whose form has no tiles, nor when the user chose
+   * the tiles; {@code CLPROP_WIDE_TILES} replaces the wide shape (to tune it).
+   */
+  public static List<KernelParams> gpuVariants(ClDevice d, KernelParams main) {
+    if (main.cpu != null || override() != null || !d.isGpuOrAccelerator()) {
+      return List.of();
+    }
+    int[] w = setting("clprop.opencl.wideTiles", "CLPROP_WIDE_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    KernelParams wide = w == null ? new KernelParams(128, 128, 8, 8, 8, main.reductionGroup)
+        : new KernelParams(w[0], w[1], w[2], w[3], w[4], main.reductionGroup);
+    KernelParams narrow = new KernelParams(32, 32, 16, 2, 2, main.reductionGroup);
+    long maxGroup = OpenCl.deviceSizeT(d.id(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
+    if (maxGroup <= 0) {
+      maxGroup = 256; // as in forDevice
+    }
+    List<KernelParams> out = new ArrayList<>();
+    for (KernelParams p : new KernelParams[] {wide, narrow}) {
+      if (p.groupSize() <= maxGroup && !p.sameTiles(main)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Whether both have the same tile shape (and so compile to the same products). */
+  public boolean sameTiles(KernelParams o) {
+    return tsM == o.tsM && tsN == o.tsN && tsK == o.tsK && wptM == o.wptM && wptN == o.wptN && cpu == null
+        && o.cpu == null;
+  }
+
+  /** Work-groups this tile shape launches for an m x n product. */
+  public long groups(int m, int n) {
+    return ((long) (m + tsM - 1) / tsM) * ((n + tsN - 1) / tsN);
   }
 
   /**

@@ -116,6 +116,11 @@ public final class OpenClBackend implements Backend {
 
   /** A backend for {@code layerSizes} on {@code device}: creates the context, builds the program. */
   public OpenClBackend(int[] layerSizes, ClDevice device) {
+    this(layerSizes, device, false);
+  }
+
+  /** As above; with {@code profiling}, {@link #context()}'s profile can time each kernel (benchmarks). */
+  public OpenClBackend(int[] layerSizes, ClDevice device, boolean profiling) {
     s = Network.checkSizes(layerSizes);
     layers = s.length;
     thetaOff = new int[layers];
@@ -123,7 +128,7 @@ public final class OpenClBackend implements Backend {
       thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
     }
     paramCount = Network.parameterCount(s);
-    ctx = new ClContext(device);
+    ctx = new ClContext(device, profiling);
     ClKernels kernels = null;
     try {
       kernels = new ClKernels(ctx);
@@ -163,6 +168,11 @@ public final class OpenClBackend implements Backend {
   @Override
   public int[] layerSizes() {
     return s.clone();
+  }
+
+  /** The context and queue, for benchmarks' profiles. */
+  public ClContext context() {
+    return ctx;
   }
 
   /** The kernels' launchers, for tests and benchmarks. */
@@ -304,8 +314,12 @@ public final class OpenClBackend implements Backend {
       drainSlots();
     }
     backward(count, 0f);
-    scale(count, lambda);
-    update();
+    if (lambda == 0) {
+      update(1f / count); // the update divides by m: no scaling launches
+    } else {
+      scale(count, lambda);
+      update(1f);
+    }
     if (streamer != null) {
       // Guess the trainer's next batch (the next rows of the order) and upload it during this step.
       int nextFrom = from + count;
@@ -544,13 +558,14 @@ public final class OpenClBackend implements Backend {
     }
   }
 
-  private void update() {
+  /** One optimiser step with the gradient gs times {@code grad}. */
+  private void update(float gs) {
     step++;
     float lr = (float) optimizer.learningRate();
     switch (optimizer.kind()) {
-      case SGD -> k.sgd(paramCount, params, grad, lr);
-      case MOMENTUM -> k.momentum(paramCount, params, grad, moment1, lr, (float) optimizer.momentum());
-      case ADAM -> k.adam(paramCount, params, grad, moment1, moment2, (float) optimizer.beta1(),
+      case SGD -> k.sgd(paramCount, params, grad, gs, lr);
+      case MOMENTUM -> k.momentum(paramCount, params, grad, gs, moment1, lr, (float) optimizer.momentum());
+      case ADAM -> k.adam(paramCount, params, grad, gs, moment1, moment2, (float) optimizer.beta1(),
           (float) optimizer.beta2(), (float) optimizer.epsilon(),
           (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step))),
           (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step))));

@@ -76,6 +76,7 @@ class ClKernelsTest {
   static List<KernelParams> gemmForms() {
     KernelParams.CpuBlock odd = new KernelParams.CpuBlock(3, 1, 2, 5);
     return List.of(new KernelParams(32, 32, 16, 4, 4, 64), new KernelParams(16, 32, 8, 2, 4, 64),
+        new KernelParams(24, 16, 8, 3, 2, 64), new KernelParams(64, 64, 8, 8, 8, 64),
         new KernelParams(32, 32, 16, 4, 4, 64, KernelParams.DEFAULT_CPU_BLOCK),
         new KernelParams(32, 32, 16, 4, 4, 64, odd));
   }
@@ -85,6 +86,33 @@ class ClKernelsTest {
   void gemmFormsMatchTheDefinition(KernelParams params) {
     try (ClKernels form = new ClKernels(ctx, params, ProgramCache.fromEnvironment())) {
       gemmVariantsAndEpiloguesMatchTheDefinition(form);
+    }
+  }
+
+  /**
+   * A GPU's set of tile shapes, here on whatever device runs the tests: each product takes the
+   * largest tiles that still make a work-group per compute unit, and every choice computes the
+   * definition.
+   */
+  @Test
+  void tileShapesAreChosenPerProduct() {
+    KernelParams main = new KernelParams(32, 32, 16, 4, 4, 64);
+    KernelParams wide = new KernelParams(64, 64, 8, 8, 8, 64);
+    KernelParams narrow = new KernelParams(16, 16, 8, 2, 2, 64);
+    try (ClKernels k = new ClKernels(ctx, main, List.of(narrow, wide), ProgramCache.fromEnvironment())) {
+      assertEquals(List.of(wide, main, narrow), k.tileShapes());
+      int units = ctx.device().computeUnits();
+      // Rows enough for `units` work-groups of each shape, one column of tiles.
+      assertEquals(wide, k.tilesFor(64 * units, 64));
+      assertEquals(main, k.tilesFor(64 * units - 64, 64));
+      assertEquals(main, k.tilesFor(32 * units, 32));
+      assertEquals(narrow, k.tilesFor(32 * units - 32, 32));
+      assertEquals(narrow, k.tilesFor(1, 1));
+      for (int[] mn : new int[][] {{64 * units, 64}, {32 * units, 32}, {17, 9}}) {
+        for (ClKernels.Layout v : ClKernels.Layout.values()) {
+          checkGemm(k, v, mn[0], mn[1], 37, (mn[0] + mn[1]) % 4);
+        }
+      }
     }
   }
 
@@ -155,7 +183,7 @@ class ClKernelsTest {
     ClBuffer zb = up(new float[m * n]);
     int ldx = mode == 3 ? n + 1 : n + 1;
     k.gemm(variant, m, n, kk, up(a), aoff, lda, up(b), boff, ldb, cb, coff, ldc, mode, beta, up(x), 0, ldx, zb, 0);
-    String what = k.params() + " gemm_" + variant.name().toLowerCase() + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
+    String what = k.tilesFor(m, n) + " gemm_" + variant.name().toLowerCase() + " " + m + "x" + n + "x" + kk + " mode " + mode + " beta " + beta;
     assertClose(want, widen(down(cb, c.length)), 1e-5, 1e-4, what);
     if (mode == 2) {
       assertClose(wantZ, widen(down(zb, m * n)), 1e-5, 1e-4, what + " z");
@@ -270,6 +298,7 @@ class ClKernelsTest {
     for (int i = 0; i < n; i++) {
       v0[i] = Math.abs(v0[i]);
     }
+    float gs = 0.25f; // the gradient's scale (1 / m when the update does the division)
     for (int kind = 0; kind < 3; kind++) {
       ClBuffer tb = up(t0);
       ClBuffer mb = up(m0);
@@ -281,16 +310,16 @@ class ClKernelsTest {
       switch (kind) {
         case 0 -> {
           what = "sgd";
-          k.sgd(n, tb, up(d), 0.05f);
+          k.sgd(n, tb, up(d), gs, 0.05f);
           for (int i = 0; i < n; i++) {
-            t[i] -= 0.05f * d[i];
+            t[i] -= 0.05f * (gs * d[i]);
           }
         }
         case 1 -> {
           what = "momentum";
-          k.momentum(n, tb, up(d), mb, 0.05f, 0.9f);
+          k.momentum(n, tb, up(d), gs, mb, 0.05f, 0.9f);
           for (int i = 0; i < n; i++) {
-            m[i] = 0.9f * m[i] - 0.05f * d[i];
+            m[i] = 0.9f * m[i] - 0.05f * (gs * d[i]);
             t[i] += m[i];
           }
         }
@@ -298,10 +327,11 @@ class ClKernelsTest {
           what = "adam";
           float step = 0.001f / (1 - 0.9f);
           float scale = (float) (1 / Math.sqrt(1 - 0.999));
-          k.adam(n, tb, up(d), mb, vb, 0.9f, 0.999f, 1e-8f, step, scale);
+          k.adam(n, tb, up(d), gs, mb, vb, 0.9f, 0.999f, 1e-8f, step, scale);
           for (int i = 0; i < n; i++) {
-            m[i] = 0.9f * m[i] + 0.1f * d[i];
-            v[i] = 0.999f * v[i] + 0.001f * d[i] * d[i];
+            float g = gs * d[i];
+            m[i] = 0.9f * m[i] + 0.1f * g;
+            v[i] = 0.999f * v[i] + 0.001f * g * g;
             t[i] -= step * m[i] / ((float) Math.sqrt(v[i]) * scale + 1e-8f);
           }
         }

@@ -20,21 +20,21 @@ class ProgramCacheTest {
     ProgramCache cache = new ProgramCache(dir);
     KernelParams params = KernelParams.forDevice(d);
     try (ClContext ctx = new ClContext(d)) {
-      try (ClKernels first = new ClKernels(ctx, params, cache)) {
+      try (ClKernels first = new ClKernels(ctx, params, List.of(), cache)) {
         assertFalse(first.programFromCache(), "an empty cache compiles");
       }
       List<Path> entries = list(dir);
       assertTrue(entries.size() == 1 && entries.get(0).toString().endsWith(".bin"), entries.toString());
-      try (ClKernels second = new ClKernels(ctx, params, cache)) {
+      try (ClKernels second = new ClKernels(ctx, params, List.of(), cache)) {
         assertTrue(second.programFromCache(), "the second build loads the binary");
       }
       Files.write(entries.get(0), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-      try (ClKernels third = new ClKernels(ctx, params, cache)) {
+      try (ClKernels third = new ClKernels(ctx, params, List.of(), cache)) {
         assertFalse(third.programFromCache(), "a corrupt entry is rebuilt from source");
         try (ClBuffer t = ctx.buffer("t", 16); ClBuffer g = ctx.buffer("g", 16)) {
           t.write(ctx.queue(), new float[] {1, 2, 3, 4}, 0, 0, 4);
           g.write(ctx.queue(), new float[] {1, 1, 1, 1}, 0, 0, 4);
-          third.sgd(4, t, g, 0.5f);
+          third.sgd(4, t, g, 1f, 0.5f);
           float[] out = new float[4];
           t.read(ctx.queue(), 0, out, 0, 4);
           assertTrue(out[3] == 3.5f, "the rebuilt program runs");
