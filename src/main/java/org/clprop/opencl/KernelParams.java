@@ -92,30 +92,36 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
   /**
    * Further tile shapes a GPU gets beside {@code main} (its {@link #forDevice} tiles), each compiled
    * as its own program, so that every product can use the largest tile that still gives every
-   * compute unit a work-group: 128 x 128 tiles of 8 x 8 results (about 1.5 times the 64 x 64 rate
-   * on an H200's square products, but a 1024 x 1024 product then makes only 64 work-groups for 132
-   * compute units) and 32 x 32 tiles of 2 x 2 (four times the work-groups of 64 x 64 for the small
-   * products of batch 128). None for CPU devices, whose form has no tiles, nor when the user chose
-   * the tiles; {@code CLPROP_WIDE_TILES} replaces the wide shape (to tune it).
+   * compute unit a work-group ({@link ClKernels}). Wide: 128 x 256 tiles of 8 x 8 results, 512
+   * work-items (on an H200 37.5 TFLOP/s on square 4096, 56% of its FP32 peak, against 28 for
+   * 64 x 64; docs/gpu-runs.md), or 128 x 128 tiles where the device allows only 256 work-items per
+   * group. Narrow: 32 x 32 tiles of 2 x 2, four times the work-groups of 64 x 64 for batch 128's
+   * small products. None for CPU devices, whose form has no tiles, nor when the user chose the
+   * tiles; {@code CLPROP_WIDE_TILES} (or {@code -Dclprop.opencl.wideTiles}) replaces the wide
+   * shape, to tune it.
    */
   public static List<KernelParams> gpuVariants(ClDevice d, KernelParams main) {
     if (main.cpu != null || override() != null || !d.isGpuOrAccelerator()) {
       return List.of();
     }
-    int[] w = setting("clprop.opencl.wideTiles", "CLPROP_WIDE_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
-    KernelParams wide = w == null ? new KernelParams(128, 128, 8, 8, 8, main.reductionGroup)
-        : new KernelParams(w[0], w[1], w[2], w[3], w[4], main.reductionGroup);
-    KernelParams narrow = new KernelParams(32, 32, 16, 2, 2, main.reductionGroup);
     long maxGroup = OpenCl.deviceSizeT(d.id(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
     if (maxGroup <= 0) {
       maxGroup = 256; // as in forDevice
     }
+    int[] w = setting("clprop.opencl.wideTiles", "CLPROP_WIDE_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    List<KernelParams> wide = w != null ? List.of(new KernelParams(w[0], w[1], w[2], w[3], w[4], main.reductionGroup))
+        : List.of(new KernelParams(128, 256, 16, 8, 8, main.reductionGroup),
+            new KernelParams(128, 128, 16, 8, 8, main.reductionGroup));
+    long max = maxGroup;
     List<KernelParams> out = new ArrayList<>();
-    for (KernelParams p : new KernelParams[] {wide, narrow}) {
-      if (p.groupSize() <= maxGroup && !p.sameTiles(main)) {
+    for (KernelParams p : wide) {
+      if (p.groupSize() <= maxGroup) {
         out.add(p);
+        break;
       }
     }
+    out.add(new KernelParams(32, 32, 16, 2, 2, main.reductionGroup));
+    out.removeIf(p -> p.groupSize() > max || p.sameTiles(main));
     return out;
   }
 

@@ -77,6 +77,7 @@ class ClKernelsTest {
     KernelParams.CpuBlock odd = new KernelParams.CpuBlock(3, 1, 2, 5);
     return List.of(new KernelParams(32, 32, 16, 4, 4, 64), new KernelParams(16, 32, 8, 2, 4, 64),
         new KernelParams(24, 16, 8, 3, 2, 64), new KernelParams(64, 64, 8, 8, 8, 64),
+        new KernelParams(128, 256, 16, 8, 8, 64),
         new KernelParams(32, 32, 16, 4, 4, 64, KernelParams.DEFAULT_CPU_BLOCK),
         new KernelParams(32, 32, 16, 4, 4, 64, odd));
   }
