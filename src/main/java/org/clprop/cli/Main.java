@@ -34,9 +34,9 @@ public final class Main {
     for (String a : args) {
       verbose |= a.equals("--verbose") || a.equals("-v");
     }
-    // Before any logger exists: the CLI's own logback configuration, INFO with --verbose.
-    System.setProperty("logback.configurationFile", "org/clprop/cli/logback-cli.xml");
-    System.setProperty("clprop.log.level", verbose ? "INFO" : "WARN");
+    // Before any logger exists: the CLI's own logging (CliLogging), INFO with --verbose.
+    System.setProperty(CliLogging.ENABLE, "true");
+    System.setProperty(CliLogging.LEVEL, verbose ? "INFO" : "WARN");
     boolean showTrace = verbose;
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
