@@ -175,6 +175,7 @@ final class TrainCommand implements Callable<Integer> {
             from.batchesDone() > 0 ? ", batch " + from.batchesDone() : "");
       }
       History h;
+      LOG.info("backend ready {} ms after the JVM started", sinceJvmStart());
       try (Interrupts ignored = Interrupts.stopOnCtrlC(t)) {
         h = t.fit(train);
       }
