@@ -150,7 +150,7 @@ public final class ClKernels implements AutoCloseable {
     if (m == 0 || n == 0) {
       return;
     }
-    GemmSet set = gemms.size() == 1 ? gemms.get(0) : setFor(m, n);
+    GemmSet set = setFor(m, n);
     KernelParams tiles = set.params;
     ClKernel kern = set.of(layout);
     kern.args().arg(m).arg(n).arg(k).arg(a).arg(aoff).arg(lda).arg(b).arg(boff).arg(ldb).arg(c).arg(coff).arg(ldc)

@@ -3,6 +3,8 @@ package org.clprop.opencl;
 import static org.clprop.testutil.Tensors.assertClose;
 import static org.clprop.testutil.Tensors.widen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -53,6 +55,42 @@ class OpenClBackendTest {
         assertEquals(want.cost(), cost, 1e-5 * Math.max(1, want.cost()), what + " cost");
         assertClose(want.gradients(), Network.fromFlatFloats(sizes, g).thetas(), 2e-5, 2e-4, what);
       }
+    }
+  }
+
+  /** The launch profile counts what a step launches and times each launch on the device. */
+  @Test
+  void profileCountsAndTimesEveryLaunchOfTheRecordedSteps() {
+    int[] sizes = {20, 33, 5};
+    Dataset data = Tensors.randomData(300, 20, 5, 5);
+    try (OpenClBackend b = new OpenClBackend(sizes, device, true)) {
+      b.setParameters(Network.initialise(sizes, 3).toFlatFloats());
+      b.setOptimizer(Optimizer.defaults(Optimizer.Kind.ADAM));
+      b.bindTrainingSet(data, 100);
+      int[] order = new int[300];
+      Arrays.setAll(order, i -> i);
+      b.setOrder(order);
+      b.trainStep(0, 100, 0);
+      KernelProfile p = b.context().profile();
+      p.start();
+      for (int from = 0; from < 300; from += 100) {
+        b.trainStep(from, 100, 0);
+      }
+      java.util.Map<String, KernelProfile.Entry> got = new java.util.HashMap<>();
+      for (KernelProfile.Entry e : p.drain(b.context())) {
+        got.put(e.kernel(), e);
+        assertTrue(e.deviceMillis() >= 0, e.toString());
+      }
+      // Per step: a forward product per layer, a gradient product per layer, a delta product for
+      // the hidden layer; one Adam update; no scaling with lambda 0.
+      assertEquals(6, got.get("gemm_nt").launches());
+      assertEquals(6, got.get("gemm_tn").launches());
+      assertEquals(3, got.get("gemm_nn").launches());
+      assertEquals(3, got.get("adam_update").launches());
+      assertFalse(got.containsKey("scale_gradient"));
+      assertTrue(got.values().stream().mapToDouble(KernelProfile.Entry::deviceMillis).sum() > 0);
+      b.trainStep(0, 100, 0.5);
+      assertTrue(p.drain(b.context()).isEmpty(), "recording stops at drain");
     }
   }
 
@@ -153,7 +191,8 @@ class OpenClBackendTest {
         b.bindTrainingSet(data, 64);
         b.setOrder(order);
         for (int step = 0; step < 10; step++) {
-          b.trainStep(step * 67 % 600, 1 + (step * 31) % 64, 0.7);
+          // Lambda 0 in some steps: the update then divides by m itself (no scaling launches).
+          b.trainStep(step * 67 % 600, 1 + (step * 31) % 64, step % 3 == 0 ? 0 : 0.7);
         }
       }
       String what = opt.kind() + (stream ? " streaming" : " resident");
