@@ -308,9 +308,17 @@ public final class CpuBackend implements Backend {
 
   /** Copies batch rows [i0, i1) into A(0). */
   private void gatherInto(int i0, int i1) {
-    float[] x = gatherData.x();
     int w = s[0];
     float[] in = act[0];
+    byte[] px = gatherData.pixels();
+    if (px != null) {
+      for (int i = i0; i < i1; i++) {
+        int r = gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i];
+        k.pixels(px, r * w, in, i * w, w);
+      }
+      return;
+    }
+    float[] x = gatherData.x();
     for (int i = i0; i < i1; i++) {
       int r = gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i];
       System.arraycopy(x, r * w, in, i * w, w);

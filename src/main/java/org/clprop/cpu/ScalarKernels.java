@@ -1,5 +1,7 @@
 package org.clprop.cpu;
 
+import org.clprop.data.Dataset;
+
 /** {@link CpuKernels} in plain Java: the fallback, and the reading of what the vector kernels do. */
 final class ScalarKernels implements CpuKernels {
 
@@ -29,6 +31,13 @@ final class ScalarKernels implements CpuKernels {
         }
         c[cOff + i * ldc + j] += sum;
       }
+    }
+  }
+
+  @Override
+  public void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = Dataset.pixel(src[srcOff + i]);
     }
   }
 

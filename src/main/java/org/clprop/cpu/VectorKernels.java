@@ -1,10 +1,13 @@
 package org.clprop.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.clprop.data.Dataset;
 
 /**
  * {@link CpuKernels} on the Vector API. The product packs a KC-deep slab of B into 32-column panels
@@ -16,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** L bytes and L ints, for widening pixel bytes to floats. */
+  private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   private static final FloatVector LN2_HI = FloatVector.broadcast(S, ScalarKernels.LN2_HI);
   private static final FloatVector LN2_LO = FloatVector.broadcast(S, ScalarKernels.LN2_LO);
@@ -290,6 +296,19 @@ final class VectorKernels implements CpuKernels {
       for (int c = 0; c < cols; c++) {
         dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
       }
+    }
+  }
+
+  @Override
+  public void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      // Sign-extended to ints, masked to the unsigned value, converted, divided: Dataset.pixel exactly.
+      IntVector v = (IntVector) ByteVector.fromArray(BYTES, src, srcOff + i).convertShape(VectorOperators.B2I, INTS, 0);
+      ((FloatVector) v.and(0xff).convertShape(VectorOperators.I2F, S, 0)).div(255f).intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = Dataset.pixel(src[srcOff + i]);
     }
   }
 

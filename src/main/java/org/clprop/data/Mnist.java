@@ -13,12 +13,12 @@ public final class Mnist {
   /** Where Debian's dataset-fashion-mnist installs Fashion-MNIST. */
   public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
-  /** Pixel byte b as a feature: b / 255. */
+  /** Pixel byte b as a feature: b / 255 ({@link Dataset#pixel}). */
   private static final float[] SCALED = new float[256];
 
   static {
     for (int b = 0; b < 256; b++) {
-      SCALED[b] = b / 255f;
+      SCALED[b] = Dataset.pixel((byte) b);
     }
   }
 
@@ -32,12 +32,13 @@ public final class Mnist {
       throw new DataFormatException(dir + ": no such folder (for Fashion-MNIST on Debian: apt-get install "
           + "dataset-fashion-mnist)");
     }
-    // The test part decodes on a second thread while this one decodes the six times larger training part.
-    FutureTask<Dataset> test = new FutureTask<>(() -> pair(dir, "t10k"));
+    // The test part decodes on a second thread while this one reads the six times larger training
+    // part, which stays as pixel bytes (the CPU backend reads them; see Dataset).
+    FutureTask<Dataset> test = new FutureTask<>(() -> pair(dir, "t10k", false));
     Thread t = new Thread(test, "clprop-load-test");
     t.setDaemon(true);
     t.start();
-    Dataset train = pair(dir, "train");
+    Dataset train = pair(dir, "train", true);
     try {
       return new TrainTest(train, test.get());
     } catch (ExecutionException e) {
@@ -51,7 +52,7 @@ public final class Mnist {
     }
   }
 
-  private static Dataset pair(Path dir, String prefix) {
+  private static Dataset pair(Path dir, String prefix, boolean asPixels) {
     Path images = find(dir, prefix + "-images-idx3-ubyte");
     IdxReader.IdxArray x = IdxReader.read(images);
     Path labels = find(dir, prefix + "-labels-idx1-ubyte");
@@ -68,10 +69,6 @@ public final class Mnist {
     }
     int f = x.itemSize();
     byte[] px = x.data();
-    float[] features = new float[px.length];
-    for (int i = 0; i < px.length; i++) {
-      features[i] = SCALED[px[i] & 0xff];
-    }
     int[] lab = new int[y.count()];
     for (int i = 0; i < lab.length; i++) {
       lab[i] = y.data()[i] & 0xff;
@@ -79,6 +76,13 @@ public final class Mnist {
         throw new DataFormatException(labels + ": label " + lab[i] + " at byte offset " + (8 + i)
             + " is outside 0..9");
       }
+    }
+    if (asPixels) {
+      return Dataset.ofPixels(px, lab, f, 10);
+    }
+    float[] features = new float[px.length];
+    for (int i = 0; i < px.length; i++) {
+      features[i] = SCALED[px[i] & 0xff];
     }
     return Dataset.ofFiniteFeatures(features, lab, f, 10);
   }

@@ -4,6 +4,7 @@ import static org.clprop.testutil.Tensors.assertClose;
 import static org.clprop.testutil.Tensors.widen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -115,10 +116,52 @@ class CpuBackendTest {
     assertEquals(one.metrics(), three.metrics());
   }
 
+  /**
+   * A dataset held as pixel bytes trains to exactly what its float features train to, on the
+   * vector and on the plain-Java kernels, for any thread count; and the validation and cost
+   * paths (which gather through the same code) agree too.
+   */
+  @Test
+  void pixelDataTrainsBitwiseAsItsFloats() {
+    int[] sizes = {129, 33, 10};
+    Random r = new Random(12);
+    byte[] px = new byte[300 * 129];
+    r.nextBytes(px);
+    int[] labels = new int[300];
+    Arrays.setAll(labels, i -> r.nextInt(10));
+    Dataset pixels = Dataset.ofPixels(px, labels, 129, 10);
+    Dataset floats = Dataset.of(pixels.x().clone(), labels.clone(), 129, 10);
+    for (int i = 0; i < px.length; i++) {
+      assertEquals(Dataset.pixel(px[i]), floats.x()[i]);
+    }
+    Run want = train(sizes, floats, 2);
+    assertArrayEquals(want.parameters(), train(sizes, pixels, 2).parameters());
+    assertEquals(want.metrics(), train(sizes, pixels, 3).metrics());
+    assertArrayEquals(train(sizes, floats, 1, new ScalarKernels()).parameters(),
+        train(sizes, pixels, 1, new ScalarKernels()).parameters());
+    Dataset held = Dataset.ofPixels(px.clone(), labels.clone(), 129, 10);
+    try (CpuBackend a = new CpuBackend(sizes, 2); CpuBackend b = new CpuBackend(sizes, 2)) {
+      a.setParameters(want.parameters());
+      b.setParameters(want.parameters());
+      float[] ga = new float[want.parameters().length];
+      float[] gb = new float[ga.length];
+      assertEquals(a.costAndGradient(floats, 0.3, ga), b.costAndGradient(held.slice(0, 300), 0.3, gb));
+      assertArrayEquals(ga, gb);
+      assertEquals(a.evaluate(floats.subset(new int[] {5, 7, 9}), 0),
+          b.evaluate(held.subset(new int[] {5, 7, 9}), 0));
+    }
+    assertNotNull(held.slice(0, 10).pixels(), "a slice of pixels stays pixels");
+    assertNotNull(held.subset(new int[] {3}).pixels(), "so does a subset");
+  }
+
   private record Run(float[] parameters, StepMetrics metrics) {}
 
   private static Run train(int[] sizes, Dataset data, int threads) {
-    try (CpuBackend b = new CpuBackend(sizes, threads)) {
+    return train(sizes, data, threads, CpuKernels.best());
+  }
+
+  private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels) {
+    try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
       b.setParameters(Network.initialise(sizes, 1).toFlatFloats());
       b.setOptimizer(Optimizer.adam(0.01));
       b.bindTrainingSet(data, 64);

@@ -41,6 +41,26 @@ class CpuKernelsTest {
   }
 
   @Test
+  void pixelsBecomeExactlyTheirFeatures() {
+    byte[] all = new byte[3 + 256 + 40];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) (i - 3);
+    }
+    for (CpuKernels k : new CpuKernels[] {SCALAR, VECTOR}) {
+      for (int n : new int[] {0, 1, 15, 16, 17, 256, 290}) {
+        float[] out = new float[n + 7];
+        k.pixels(all, 3, out, 5, n);
+        for (int i = 0; i < n; i++) {
+          org.junit.jupiter.api.Assertions.assertEquals(org.clprop.data.Dataset.pixel(all[3 + i]), out[5 + i],
+              k.getClass().getSimpleName() + " byte " + (all[3 + i] & 0xff));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(0f, out[4], "nothing before the row");
+        org.junit.jupiter.api.Assertions.assertEquals(0f, out[5 + n], "nothing after the row");
+      }
+    }
+  }
+
+  @Test
   void transposeMovesEveryElementAndNothingElse() {
     Random r = new Random(9);
     for (int rows : M) {
