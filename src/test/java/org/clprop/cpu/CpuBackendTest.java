@@ -60,6 +60,7 @@ class CpuBackendTest {
     Dataset data = Tensors.randomData(m, sizes[0], sizes[sizes.length - 1], seed + 1);
     CostGradient want = ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), lambda);
     try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
+      b.parallelFromTheStart();
       b.setParameters(net.toFlatFloats());
       float[] g = new float[net.parameterCount()];
       double cost = b.costAndGradient(data, lambda, g);
@@ -80,6 +81,7 @@ class CpuBackendTest {
         order[i] = (i * 7) % 37;
       }
       try (CpuBackend b = new CpuBackend(sizes, 2)) {
+        b.parallelFromTheStart();
         b.setParameters(net.toFlatFloats());
         b.setOptimizer(Optimizer.sgd(0.3));
         b.bindTrainingSet(data, batch);
@@ -141,6 +143,7 @@ class CpuBackendTest {
         train(sizes, pixels, 1, new ScalarKernels()).parameters());
     Dataset held = Dataset.ofPixels(px.clone(), labels.clone(), 129, 10);
     try (CpuBackend a = new CpuBackend(sizes, 2); CpuBackend b = new CpuBackend(sizes, 2)) {
+      b.parallelFromTheStart();
       a.setParameters(want.parameters());
       b.setParameters(want.parameters());
       float[] ga = new float[want.parameters().length];
@@ -154,6 +157,35 @@ class CpuBackendTest {
     assertNotNull(held.subset(new int[] {3}).pixels(), "so does a subset");
   }
 
+  /** The first steps on one thread (while the JIT compiles), then all: the same bits as all along. */
+  @Test
+  void theOneThreadStartChangesNoBit() {
+    int[] sizes = {129, 33, 10};
+    Dataset data = Tensors.randomData(300, 129, 10, 8);
+    float[][] got = new float[2][];
+    for (int run = 0; run < 2; run++) {
+      try (CpuBackend b = new CpuBackend(sizes, Runtime.getRuntime().availableProcessors() + 1)) {
+        if (run == 1) {
+          b.parallelFromTheStart();
+        }
+        b.setParameters(Network.initialise(sizes, 2).toFlatFloats());
+        b.setOptimizer(Optimizer.adam(0.01));
+        b.bindTrainingSet(data, 32);
+        int[] order = new int[300];
+        Arrays.setAll(order, i -> (i * 7) % 300);
+        b.setOrder(order);
+        // 150 steps, past the one-thread start; 32 x 129 x 33 multiply-adds are enough to split.
+        for (int epoch = 0; epoch < 15; epoch++) {
+          for (int from = 0; from < 300; from += 30) {
+            b.trainStep(from, 30, 0.1);
+          }
+        }
+        got[run] = b.parameters();
+      }
+    }
+    assertArrayEquals(got[1], got[0]);
+  }
+
   private record Run(float[] parameters, StepMetrics metrics) {}
 
   private static Run train(int[] sizes, Dataset data, int threads) {
@@ -162,6 +194,7 @@ class CpuBackendTest {
 
   private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels) {
     try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
+      b.parallelFromTheStart();
       b.setParameters(Network.initialise(sizes, 1).toFlatFloats());
       b.setOptimizer(Optimizer.adam(0.01));
       b.bindTrainingSet(data, 64);
