@@ -328,17 +328,14 @@ public final class CpuBackend implements Backend {
     int w = s[0];
     float[] in = act[0];
     byte[] px = gatherData.pixels();
-    if (px != null) {
-      for (int i = i0; i < i1; i++) {
-        int r = gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i];
-        k.pixels(px, r * w, in, i * w, w);
-      }
-      return;
-    }
-    float[] x = gatherData.x();
+    float[] x = px == null ? gatherData.x() : null;
     for (int i = i0; i < i1; i++) {
       int r = gatherIdx == null ? gatherFrom + i : gatherIdx[gatherFrom + i];
-      System.arraycopy(x, r * w, in, i * w, w);
+      if (px != null) {
+        k.pixels(px, r * w, in, i * w, w); // image data: bytes widened as they are gathered
+      } else {
+        System.arraycopy(x, r * w, in, i * w, w);
+      }
     }
   }
 
