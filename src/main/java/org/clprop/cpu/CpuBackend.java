@@ -58,6 +58,8 @@ public final class CpuBackend implements Backend {
   /** Whether the first {@link #JIT_STEPS} steps run on one thread (no processor is spare). */
   private final boolean leaveCoreToJit;
   private long stepsTaken;
+  /** Whether the step under way runs on one thread (evaluations and predictions never do). */
+  private boolean soloStep;
 
   private Optimizer optimizer = Optimizer.sgd(0.1);
   private float[] state1;
@@ -194,17 +196,21 @@ public final class CpuBackend implements Backend {
   @Override
   public void trainStep(int from, int count, double lambda) {
     BackendChecks.batch(order, from, count, capacity);
-    selectRows(bound, order, from);
-    forwardPass(count, true);
-    if (!Double.isFinite(outputDelta(count)) && firstNonFinite < 0) {
-      firstNonFinite = steps;
+    soloStep = leaveCoreToJit && stepsTaken++ < JIT_STEPS;
+    try {
+      selectRows(bound, order, from);
+      forwardPass(count, true);
+      if (!Double.isFinite(outputDelta(count)) && firstNonFinite < 0) {
+        firstNonFinite = steps;
+      }
+      steps++;
+      backwardPass(count, true);
+      step++;
+      update.prepare(count, lambda);
+      pool.run(update, threadsFor((long) theta.length * 8));
+    } finally {
+      soloStep = false;
     }
-    steps++;
-    stepsTaken++;
-    backwardPass(count, true);
-    step++;
-    update.prepare(count, lambda);
-    pool.run(update, threadsFor((long) theta.length * 8));
   }
 
   @Override
@@ -415,7 +421,7 @@ public final class CpuBackend implements Backend {
   }
 
   private int threadsFor(long multiplyAdds) {
-    return multiplyAdds < PARALLEL_THRESHOLD || (stepsTaken < JIT_STEPS && leaveCoreToJit) ? 1 : pool.threads();
+    return multiplyAdds < PARALLEL_THRESHOLD || soloStep ? 1 : pool.threads();
   }
 
   private void ensureCapacity(int rows) {
