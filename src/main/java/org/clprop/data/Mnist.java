@@ -13,15 +13,6 @@ public final class Mnist {
   /** Where Debian's dataset-fashion-mnist installs Fashion-MNIST. */
   public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
-  /** Pixel byte b as a feature: b / 255 ({@link Dataset#pixel}). */
-  private static final float[] SCALED = new float[256];
-
-  static {
-    for (int b = 0; b < 256; b++) {
-      SCALED[b] = Dataset.pixel((byte) b);
-    }
-  }
-
   /** The training and test parts. */
   public record TrainTest(Dataset train, Dataset test) {}
 
@@ -77,14 +68,11 @@ public final class Mnist {
             + " is outside 0..9");
       }
     }
-    if (asPixels) {
-      return Dataset.ofPixels(px, lab, f, 10);
+    Dataset d = Dataset.ofPixels(px, lab, f, 10);
+    if (!asPixels) {
+      d.x(); // the floats made here, on the loading thread, not when the test set is first used
     }
-    float[] features = new float[px.length];
-    for (int i = 0; i < px.length; i++) {
-      features[i] = SCALED[px[i] & 0xff];
-    }
-    return Dataset.ofFiniteFeatures(features, lab, f, 10);
+    return d;
   }
 
   private static Path find(Path dir, String base) {

@@ -63,12 +63,13 @@ public final class ClKernels implements AutoCloseable {
   ClKernels(ClContext ctx, KernelParams params, List<KernelParams> variants, ProgramCache cache) {
     this.ctx = ctx;
     this.params = params;
-    String source = KernelSource.load();
-    this.program = new ClProgram(ctx, source, params.buildOptions(), cache);
+    this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions(), cache);
     try {
       gemms.add(gemmSet(program, params));
+      String products = variants.isEmpty() ? null : KernelSource.products();
       for (KernelParams v : variants) {
-        ClProgram p = new ClProgram(ctx, source, v.buildOptions(), cache);
+        // Only the products: the element-wise kernels come from the main program.
+        ClProgram p = new ClProgram(ctx, products, v.buildOptions(), cache);
         variantPrograms.add(p);
         gemms.add(gemmSet(p, v));
       }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 public final class KernelSource {
   /** In this order: shared definitions first. */
   static final String[] FILES = {"common.cl", "matmul.cl", "matmul_cpu.cl", "backprop.cl", "optimizers.cl"};
+  /** The files the matrix products need: what a further tile shape's program is built from. */
+  private static final int PRODUCT_FILES = 3;
 
   private KernelSource() {}
 
@@ -29,9 +31,19 @@ public final class KernelSource {
 
   /** The concatenated source, each file introduced by a line naming it. */
   public static String load() {
+    return load(FILES.length);
+  }
+
+  /** Only the matrix products ({@code gemm_*}) and the definitions they use. */
+  static String products() {
+    return load(PRODUCT_FILES);
+  }
+
+  private static String load(int files) {
     Path dir = overrideDir();
     StringBuilder sb = new StringBuilder();
-    for (String f : FILES) {
+    for (int i = 0; i < files; i++) {
+      String f = FILES[i];
       sb.append("// ---- ").append(f).append('\n').append(dir == null ? fromJar(f) : fromDir(dir, f)).append('\n');
     }
     return sb.toString();
