@@ -38,10 +38,11 @@ public final class CpuBackend implements Backend {
   /**
    * Training steps run on one thread first when the pool takes every processor, leaving one to
    * HotSpot's C2 while it compiles the kernels (the Vector API code is a hundred times slower until
-   * then): whole 5-epoch runs of 784-128-10 on 2 cores took 7% less time (docs/performance.md).
-   * Results do not depend on the thread count.
+   * then), until {@link JitWatch} sees the compilations end, and for at most this many steps:
+   * whole 5-epoch runs on 2 cores took 7% less time (docs/performance.md). Results do not depend on
+   * the thread count.
    */
-  private static final int JIT_STEPS = 100;
+  private static final int MAX_SOLO_STEPS = 100;
   /** Rows per chunk when evaluating or predicting on data of any size. */
   private static final int EVAL_CHUNK = 512;
 
@@ -55,9 +56,11 @@ public final class CpuBackend implements Backend {
   private final float[][] wt;
   private final WorkerPool pool;
   private final CpuKernels k;
-  /** Whether the first {@link #JIT_STEPS} steps run on one thread (no processor is spare). */
-  private final boolean leaveCoreToJit;
-  private long stepsTaken;
+  /** Watches the JIT during the one-thread start; null when a processor is spare. */
+  private final JitWatch jit;
+  /** Whether training steps still run on one thread (see MAX_SOLO_STEPS). */
+  private boolean soloStart;
+  private int soloSteps;
   /** Whether the step under way runs on one thread (evaluations and predictions never do). */
   private boolean soloStep;
 
@@ -115,12 +118,13 @@ public final class CpuBackend implements Backend {
       wt[l] = new float[s[l] * s[l + 1]];
     }
     pool = new WorkerPool(threads);
-    leaveCoreToJit = threads > 1 && threads >= Runtime.getRuntime().availableProcessors();
+    soloStart = threads > 1 && threads >= Runtime.getRuntime().availableProcessors();
+    jit = soloStart ? JitWatch.ofThisJvm() : null;
   }
 
   /** Splits work from the first step on, skipping the one-thread start (for tests of the split). */
   void parallelFromTheStart() {
-    stepsTaken = Math.max(stepsTaken, JIT_STEPS);
+    soloStart = false;
   }
 
   @Override
@@ -196,7 +200,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void trainStep(int from, int count, double lambda) {
     BackendChecks.batch(order, from, count, capacity);
-    soloStep = leaveCoreToJit && stepsTaken++ < JIT_STEPS;
+    soloStep = soloStart;
     try {
       selectRows(bound, order, from);
       forwardPass(count, true);
@@ -208,6 +212,9 @@ public final class CpuBackend implements Backend {
       step++;
       update.prepare(count, lambda);
       pool.run(update, threadsFor((long) theta.length * 8));
+      if (soloStart && (++soloSteps >= MAX_SOLO_STEPS || jit.quietAfterStep())) {
+        soloStart = false;
+      }
     } finally {
       soloStep = false;
     }
