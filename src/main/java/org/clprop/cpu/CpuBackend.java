@@ -24,6 +24,9 @@ import org.clprop.optim.Optimizer;
  *
  * Weights are kept in the Theta layout (bias as column 0) plus a transposed copy W' without the
  * bias, refreshed by the update, so that every product's inner loop runs over contiguous memory.
+ * The input layer, which needs no delta product, is held as b then W' alone: its forward product
+ * reads W', its gradient product computes Delta(1)' = A(1)' d(2) (the same sums, bitwise) and no
+ * copy is refreshed. Parameters and optimiser state go in and out in the Theta layout.
  * All buffers are allocated when a batch size is first seen; a training step allocates nothing.
  * The products are split across a {@link WorkerPool} by blocks of the output, which leaves the
  * order of every sum unchanged: results are bitwise the same for any number of threads.
@@ -49,7 +52,9 @@ public final class CpuBackend implements Backend {
   private final int[] s;
   private final int layers;
   private final int[] thetaOff;
-  /** Rows of all the Theta matrices together: the update splits them across threads. */
+  /** Whether Theta(1) is held as b then W' (see the class comment); not for narrow first layers. */
+  private final boolean inputHeldTransposed;
+  /** Rows of all the weight matrices as held: the update splits them across threads. */
   private final int thetaRows;
   private final float[] theta;
   private final float[] grad;
@@ -93,6 +98,8 @@ public final class CpuBackend implements Backend {
 
   private final ForwardTask forward = new ForwardTask();
   private final GradientTask gradient = new GradientTask();
+  /** Column sums of a delta (the gradient's bias column), one slot per unit of the widest layer. */
+  private final float[] colSum;
   private final DeltaTask hidden = new DeltaTask();
   private final UpdateTask update = new UpdateTask();
 
@@ -110,13 +117,15 @@ public final class CpuBackend implements Backend {
     for (int l = 0; l + 1 < layers; l++) {
       thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
     }
-    thetaRows = Network.parameterRows(s);
+    inputHeldTransposed = s[1] >= WIDE;
+    thetaRows = Network.parameterRows(s) + (inputHeldTransposed ? s[0] + 1 - s[1] : 0);
     theta = new float[Network.parameterCount(s)];
     grad = new float[theta.length];
     wt = new float[layers - 1][];
-    for (int l = 0; l + 1 < layers; l++) {
+    for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
       wt[l] = new float[s[l] * s[l + 1]];
     }
+    colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
     soloStart = threads > 1 && threads >= Runtime.getRuntime().availableProcessors();
     jit = soloStart ? JitWatch.ofThisJvm() : null;
@@ -142,15 +151,40 @@ public final class CpuBackend implements Backend {
     if (flat.length != theta.length) {
       throw new IllegalArgumentException("parameters: " + flat.length + " values, expected " + theta.length);
     }
-    System.arraycopy(flat, 0, theta, 0, theta.length);
-    for (int l = 0; l + 1 < layers; l++) {
+    fromThetaLayout(flat, theta);
+    for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
       refreshTranspose(l, 0, s[l + 1]);
     }
   }
 
   @Override
   public float[] parameters() {
-    return theta.clone();
+    return toThetaLayout(theta);
+  }
+
+  /** Flat values in Backend's layout (Theta row-major per layer) into the layout held here. */
+  private void fromThetaLayout(float[] flat, float[] held) {
+    System.arraycopy(flat, 0, held, 0, flat.length);
+    if (inputHeldTransposed) {
+      int cols = s[0] + 1;
+      for (int j = 0; j < s[1]; j++) {
+        held[j] = flat[j * cols];
+      }
+      k.transpose(flat, 1, cols, held, s[1], s[1], s[1], s[0]);
+    }
+  }
+
+  /** The inverse of fromThetaLayout, into a new array. */
+  private float[] toThetaLayout(float[] held) {
+    float[] flat = held.clone();
+    if (inputHeldTransposed) {
+      int cols = s[0] + 1;
+      for (int j = 0; j < s[1]; j++) {
+        flat[j * cols] = held[j];
+      }
+      k.transpose(held, s[1], s[1], flat, 1, cols, s[0], s[1]);
+    }
+    return flat;
   }
 
   @Override
@@ -164,7 +198,8 @@ public final class CpuBackend implements Backend {
 
   @Override
   public OptimizerState optimizerState() {
-    return new OptimizerState(step, state1 == null ? null : state1.clone(), state2 == null ? null : state2.clone());
+    return new OptimizerState(step, state1 == null ? null : toThetaLayout(state1),
+        state2 == null ? null : toThetaLayout(state2));
   }
 
   @Override
@@ -174,12 +209,12 @@ public final class CpuBackend implements Backend {
     copyState(st.second(), state2, "second");
   }
 
-  private static void copyState(float[] from, float[] to, String which) {
+  private void copyState(float[] from, float[] to, String which) {
     if ((from == null) != (to == null) || (from != null && from.length != to.length)) {
       throw new IllegalArgumentException("optimizer state: the " + which + " vector does not fit this optimiser");
     }
     if (from != null) {
-      System.arraycopy(from, 0, to, 0, from.length);
+      fromThetaLayout(from, to);
     }
   }
 
@@ -259,7 +294,7 @@ public final class CpuBackend implements Backend {
     }
     StepMetrics m = takeMetrics();
     restoreMetrics(saved, savedSteps);
-    double cost = m.meanCost() + Regularization.term(s, theta, lambda, data.size());
+    double cost = m.meanCost() + regularization(lambda, data.size());
     return new Evaluation(cost, m.accuracy(), data.size());
   }
 
@@ -311,18 +346,29 @@ public final class CpuBackend implements Backend {
       // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
       float inv = 1f / total;
       float reg = (float) (lambda / total);
+      float[] d = new float[theta.length];
       for (int l = 0; l + 1 < layers; l++) {
+        if (l == 0 && inputHeldTransposed) {
+          for (int i = 0; i < s[1]; i++) {
+            d[i] = grad[i] * inv;
+          }
+          for (int i = s[1]; i < thetaOff[1]; i++) {
+            d[i] = grad[i] * inv + reg * theta[i];
+          }
+          continue;
+        }
         int cols = s[l] + 1;
         for (int j = 0; j < s[l + 1]; j++) {
           int row = thetaOff[l] + j * cols;
-          gradOut[row] = grad[row] * inv;
+          d[row] = grad[row] * inv;
           for (int c = 1; c < cols; c++) {
-            gradOut[row + c] = grad[row + c] * inv + reg * theta[row + c];
+            d[row + c] = grad[row + c] * inv + reg * theta[row + c];
           }
         }
       }
+      System.arraycopy(toThetaLayout(d), 0, gradOut, 0, d.length);
     }
-    return m.meanCost() + Regularization.term(s, theta, lambda, total);
+    return m.meanCost() + regularization(lambda, total);
   }
 
   /**
@@ -451,6 +497,11 @@ public final class CpuBackend implements Backend {
 
 
 
+  /** The L2 term of J, summed over the parameters in Backend's layout and order. */
+  private double regularization(double lambda, long m) {
+    return lambda == 0 ? 0 : Regularization.term(s, parameters(), lambda, m);
+  }
+
   /** Puts back the training totals that an evaluation set aside. */
   private void restoreMetrics(StepMetrics m, int savedSteps) {
     steps = savedSteps;
@@ -510,13 +561,16 @@ public final class CpuBackend implements Backend {
         gatherInto(i0, i1);
       }
       float[] c = act[l + 1];
+      boolean held = l == 0 && inputHeldTransposed;
       int cols = in + 1;
       for (int i = i0; i < i1; i++) {
         for (int j = j0; j < j1; j++) {
-          c[i * out + j] = theta[thetaOff[l] + j * cols];
+          c[i * out + j] = theta[held ? j : thetaOff[l] + j * cols];
         }
       }
-      if (out >= WIDE) {
+      if (held) {
+        k.gemm(act[l], 0, in, false, theta, out, out, c, 0, out, i0, i1, j0, j1, in);
+      } else if (out >= WIDE) {
         k.gemm(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
       } else {
         k.gemmDot(act[l], 0, in, theta, thetaOff[l] + 1, cols, c, 0, out, i0, i1, j0, j1, in);
@@ -552,6 +606,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void run(int part, int parts) {
+      if (l == 0 && inputHeldTransposed) {
+        runHeld(part, parts);
+        return;
+      }
       int in = s[l];
       int out = s[l + 1];
       int cols = in + 1;
@@ -569,13 +627,48 @@ public final class CpuBackend implements Backend {
       }
       k.gemm(d, 0, out, true, act[l], 0, in, grad, thetaOff[l] + 1, cols, j0, j1, c0, c1, n);
       if (byRows || part == 0) {
+        columnSums(d, out, j0, j1);
         for (int j = j0; j < j1; j++) {
-          float sum = 0;
-          for (int i = 0; i < n; i++) {
-            sum += d[i * out + j];
-          }
           int at = thetaOff[l] + j * cols;
-          grad[at] = overwrite ? sum : grad[at] + sum;
+          grad[at] = overwrite ? colSum[j] : grad[at] + colSum[j];
+        }
+      }
+    }
+
+    /** The input layer held as b then W': Delta' = A(1)' d(2) into the W' part, sums into b. */
+    private void runHeld(int part, int parts) {
+      int in = s[0];
+      int out = s[1];
+      boolean byRows = in >= out / 4;
+      int c0 = byRows ? blockStart(in, part, parts, 4) : 0;
+      int c1 = byRows ? blockStart(in, part + 1, parts, 4) : in;
+      int j0 = byRows ? 0 : blockStart(out, part, parts, ALIGN);
+      int j1 = byRows ? out : blockStart(out, part + 1, parts, ALIGN);
+      float[] d = delta[1];
+      if (overwrite) {
+        for (int c = c0; c < c1; c++) {
+          Arrays.fill(grad, out + c * out + j0, out + c * out + j1, 0f);
+        }
+      }
+      k.gemm(act[0], 0, in, true, d, 0, out, grad, out, out, c0, c1, j0, j1, n);
+      if (!byRows || part == 0) {
+        columnSums(d, out, j0, j1);
+        for (int j = j0; j < j1; j++) {
+          grad[j] = overwrite ? colSum[j] : grad[j] + colSum[j];
+        }
+      }
+    }
+
+    /**
+     * colSum[j] = sum over the n rows of d (width wide) in row order, for j in [j0, j1): row by row,
+     * so that the inner loop runs along memory (and vectorises); each sum's order is unchanged.
+     */
+    private void columnSums(float[] d, int width, int j0, int j1) {
+      Arrays.fill(colSum, j0, j1, 0f);
+      for (int i = 0; i < n; i++) {
+        int row = i * width;
+        for (int j = j0; j < j1; j++) {
+          colSum[j] += d[row + j];
         }
       }
     }
@@ -643,6 +736,17 @@ public final class CpuBackend implements Backend {
       int r1 = blockStart(thetaRows, part + 1, parts, 1);
       int base = 0;
       for (int l = 0; l + 1 < layers; l++) {
+        if (l == 0 && inputHeldTransposed) {
+          // Rows as held: b first (no decay), then the rows of W'.
+          int out = s[1];
+          int lo = Math.max(r0, 0);
+          int hi = Math.min(r1, s[0] + 1);
+          for (int r = lo; r < hi; r++) {
+            k.update(rule, theta, grad, state1, state2, r * out, out, r == 0 ? 0f : reg);
+          }
+          base += s[0] + 1;
+          continue;
+        }
         int rows = s[l + 1];
         int lo = Math.max(r0 - base, 0);
         int hi = Math.min(r1 - base, rows);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.clprop.backend.OptimizerState;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.CostGradient;
 import org.clprop.core.Network;
@@ -72,8 +73,49 @@ class CpuBackendTest {
 
   @Test
   void oneSgdStepOnEachBatchSizeMovesTheWeightsByTheReferenceGradient() {
-    int[] sizes = {17, 3, 1};
-    Dataset data = Tensors.randomData(37, 17, 1, 5);
+    oneSgdStep(new int[] {17, 3, 1});
+    // A first layer wide enough to be held as b then W' inside the backend.
+    oneSgdStep(new int[] {17, 40, 3});
+  }
+
+  /** Adam's first moment after one step is (1 - beta1) D, read back in Backend's layout. */
+  @Test
+  void optimizerStateComesOutInTheThetaLayout() {
+    int[] sizes = {33, 48, 20, 4};
+    Dataset data = Tensors.randomData(50, 33, 4, 6);
+    Network net = Network.initialise(sizes, 12);
+    try (CpuBackend b = new CpuBackend(sizes, 2)) {
+      b.parallelFromTheStart();
+      b.setParameters(net.toFlatFloats());
+      b.setOptimizer(Optimizer.adam(0.01));
+      b.bindTrainingSet(data, 50);
+      int[] order = new int[50];
+      Arrays.setAll(order, i -> i);
+      b.setOrder(order);
+      b.trainStep(0, 50, 0.7);
+      double[] grad = flatten(ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), 0.7));
+      double[] m = widen(b.optimizerState().first());
+      double[] want = new double[grad.length];
+      for (int i = 0; i < want.length; i++) {
+        want[i] = 0.1 * grad[i];
+      }
+      assertClose(want, m, 1e-7, 1e-4, "first moment");
+      // And back in: distinct values set are the values read, in place.
+      float[] first = new float[grad.length];
+      float[] second = new float[grad.length];
+      for (int i = 0; i < first.length; i++) {
+        first[i] = i;
+        second[i] = -i;
+      }
+      b.setOptimizerState(new OptimizerState(3, first, second));
+      assertArrayEquals(first, b.optimizerState().first());
+      assertArrayEquals(second, b.optimizerState().second());
+    }
+  }
+
+  private static void oneSgdStep(int[] sizes) {
+    int out = sizes[sizes.length - 1];
+    Dataset data = Tensors.randomData(37, 17, out, 5);
     for (int batch : new int[] {1, 5, 36, 37}) {
       Network net = Network.initialise(sizes, 11);
       int[] order = new int[37];
