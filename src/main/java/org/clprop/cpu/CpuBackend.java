@@ -61,6 +61,11 @@ public final class CpuBackend implements Backend {
   private final float[][] wt;
   private final WorkerPool pool;
   private final CpuKernels k;
+  /**
+   * For one-off layout copies (setting and reading parameters): until C2 has compiled the SIMD
+   * transpose it runs interpreted, a hundred times slower, which cost a cold start 80 - 140 ms.
+   */
+  private final CpuKernels plain = new ScalarKernels();
   /** Watches the JIT during the one-thread start; null when a processor is spare. */
   private final JitWatch jit;
   /** Whether training steps still run on one thread (see MAX_SOLO_STEPS). */
@@ -153,7 +158,7 @@ public final class CpuBackend implements Backend {
     }
     fromThetaLayout(flat, theta);
     for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
-      refreshTranspose(l, 0, s[l + 1]);
+      refreshTranspose(plain, l, 0, s[l + 1]);
     }
   }
 
@@ -170,7 +175,7 @@ public final class CpuBackend implements Backend {
       for (int j = 0; j < s[1]; j++) {
         held[j] = flat[j * cols];
       }
-      k.transpose(flat, 1, cols, held, s[1], s[1], s[1], s[0]);
+      plain.transpose(flat, 1, cols, held, s[1], s[1], s[1], s[0]);
     }
   }
 
@@ -182,7 +187,7 @@ public final class CpuBackend implements Backend {
       for (int j = 0; j < s[1]; j++) {
         flat[j * cols] = held[j];
       }
-      k.transpose(held, s[1], s[1], flat, 1, cols, s[0], s[1]);
+      plain.transpose(held, s[1], s[1], flat, 1, cols, s[0], s[1]);
     }
     return flat;
   }
@@ -511,10 +516,10 @@ public final class CpuBackend implements Backend {
     firstNonFinite = m.firstNonFiniteStep();
   }
 
-  /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1). */
-  private void refreshTranspose(int l, int j0, int j1) {
+  /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1), with the given kernels' transpose. */
+  private void refreshTranspose(CpuKernels with, int l, int j0, int j1) {
     int cols = s[l] + 1;
-    k.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
+    with.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
   }
 
   /** Splits [0, size) into {@code parts} blocks, each a multiple of {@code align} but the last. */
@@ -757,7 +762,7 @@ public final class CpuBackend implements Backend {
           k.update(rule, theta, grad, state1, state2, row + 1, cols - 1, reg);
         }
         if (lo < hi) {
-          refreshTranspose(l, lo, hi);
+          refreshTranspose(k, l, lo, hi);
         }
         base += rows;
       }
