@@ -26,7 +26,9 @@ import org.clprop.optim.Optimizer;
  * bias, refreshed by the update, so that every product's inner loop runs over contiguous memory.
  * The input layer, which needs no delta product, is held as b then W' alone: its forward product
  * reads W', its gradient product computes Delta(1)' = A(1)' d(2) (the same sums, bitwise) and no
- * copy is refreshed. Parameters and optimiser state go in and out in the Theta layout.
+ * copy is refreshed. Parameters and optimiser state go in and out in the Theta layout. In a
+ * training step its update runs inside that product, on each block of rows as it is finished
+ * (nothing reads the layer later in the step), so the update's memory traffic overlaps arithmetic.
  * All buffers are allocated when a batch size is first seen; a training step allocates nothing.
  * The products are split across a {@link WorkerPool} by blocks of the output, which leaves the
  * order of every sum unchanged: results are bitwise the same for any number of threads.
@@ -54,8 +56,8 @@ public final class CpuBackend implements Backend {
   private final int[] thetaOff;
   /** Whether Theta(1) is held as b then W' (see the class comment); not for narrow first layers. */
   private final boolean inputHeldTransposed;
-  /** Rows of all the weight matrices as held: the update splits them across threads. */
-  private final int thetaRows;
+  /** Rows of the Theta matrices the update task covers (all but a held input layer's). */
+  private final int updateRows;
   private final float[] theta;
   private final float[] grad;
   private final float[][] wt;
@@ -102,7 +104,7 @@ public final class CpuBackend implements Backend {
   private boolean closed;
 
   private final ForwardTask forward = new ForwardTask();
-  private final GradientTask gradient = new GradientTask();
+  private final GradientTask gradient;
   /** Column sums of a delta (the gradient's bias column), one slot per unit of the widest layer. */
   private final float[] colSum;
   private final DeltaTask hidden = new DeltaTask();
@@ -123,7 +125,7 @@ public final class CpuBackend implements Backend {
       thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
     }
     inputHeldTransposed = s[1] >= WIDE;
-    thetaRows = Network.parameterRows(s) + (inputHeldTransposed ? s[0] + 1 - s[1] : 0);
+    updateRows = Network.parameterRows(s) - (inputHeldTransposed ? s[1] : 0);
     theta = new float[Network.parameterCount(s)];
     grad = new float[theta.length];
     wt = new float[layers - 1][];
@@ -132,6 +134,7 @@ public final class CpuBackend implements Backend {
     }
     colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
+    gradient = new GradientTask();
     soloStart = threads > 1 && threads >= Runtime.getRuntime().availableProcessors();
     jit = soloStart ? JitWatch.ofThisJvm() : null;
   }
@@ -248,10 +251,13 @@ public final class CpuBackend implements Backend {
         firstNonFinite = steps;
       }
       steps++;
-      backwardPass(count, true);
       step++;
       update.prepare(count, lambda);
-      pool.run(update, threadsFor((long) theta.length * 8));
+      backwardPass(count, true, inputHeldTransposed);
+      int rest = theta.length - (inputHeldTransposed ? thetaOff[1] : 0);
+      if (rest > 0) {
+        pool.run(update, threadsFor((long) rest * 8));
+      }
       if (soloStart && (++soloSteps >= MAX_SOLO_STEPS || jit.quietAfterStep())) {
         soloStart = false;
       }
@@ -341,7 +347,7 @@ public final class CpuBackend implements Backend {
       forwardPass(n, true);
       outputDelta(n);
       if (gradOut != null) {
-        backwardPass(n, from == 0);
+        backwardPass(n, from == 0, false);
       }
     }
     StepMetrics m = takeMetrics();
@@ -466,10 +472,14 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** Delta for every layer, overwriting the gradient buffer or adding to it, then the hidden deltas. */
-  private void backwardPass(int n, boolean overwrite) {
+  /**
+   * Delta for every layer, overwriting the gradient buffer or adding to it, then the hidden deltas.
+   * With {@code updateInput}, the held input layer's parameters get the prepared update as the
+   * gradient product finishes their rows (nothing reads them later in the step).
+   */
+  private void backwardPass(int n, boolean overwrite, boolean updateInput) {
     for (int l = layers - 2; l >= 0; l--) {
-      gradient.prepare(l, n, overwrite);
+      gradient.prepare(l, n, overwrite, updateInput && l == 0);
       pool.run(gradient, threadsFor((long) n * s[l] * s[l + 1]));
       if (l >= 1) {
         hidden.prepare(l, n);
@@ -602,11 +612,19 @@ public final class CpuBackend implements Backend {
     private int l;
     private int n;
     private boolean overwrite;
+    private boolean updateRows;
+    /** Per part: updates rows of the held input layer's W' as the product finishes them. */
+    private final RowUpdate[] rowUpdates = new RowUpdate[pool.threads()];
 
-    void prepare(int layer, int rows, boolean clear) {
+    GradientTask() {
+      Arrays.setAll(rowUpdates, i -> new RowUpdate());
+    }
+
+    void prepare(int layer, int rows, boolean clear, boolean update) {
       l = layer;
       n = rows;
       overwrite = clear;
+      updateRows = update;
     }
 
     @Override
@@ -655,11 +673,20 @@ public final class CpuBackend implements Backend {
           Arrays.fill(grad, out + c * out + j0, out + c * out + j1, 0f);
         }
       }
-      k.gemm(act[0], 0, in, true, d, 0, out, grad, out, out, c0, c1, j0, j1, n);
+      RowUpdate done = null;
+      if (updateRows) {
+        done = rowUpdates[part];
+        done.j0 = j0;
+        done.j1 = j1;
+      }
+      k.gemm(act[0], 0, in, true, d, 0, out, grad, out, out, c0, c1, j0, j1, n, done);
       if (!byRows || part == 0) {
         columnSums(d, out, j0, j1);
         for (int j = j0; j < j1; j++) {
           grad[j] = overwrite ? colSum[j] : grad[j] + colSum[j];
+        }
+        if (updateRows) {
+          k.update(update.rule, theta, grad, state1, state2, j0, j1 - j0, 0f);
         }
       }
     }
@@ -674,6 +701,27 @@ public final class CpuBackend implements Backend {
         int row = i * width;
         for (int j = j0; j < j1; j++) {
           colSum[j] += d[row + j];
+        }
+      }
+    }
+  }
+
+  /**
+   * The update of rows [c0, c1) of the held input layer's W', columns [j0, j1): run while the rows'
+   * gradient is still in cache, overlapping the update's memory traffic with the product's arithmetic.
+   */
+  private final class RowUpdate implements CpuKernels.RowsDone {
+    private int j0;
+    private int j1;
+
+    @Override
+    public void rows(int c0, int c1) {
+      int out = s[1];
+      if (j0 == 0 && j1 == out) {
+        k.update(update.rule, theta, grad, state1, state2, out + c0 * out, (c1 - c0) * out, update.reg);
+      } else {
+        for (int c = c0; c < c1; c++) {
+          k.update(update.rule, theta, grad, state1, state2, out + c * out + j0, j1 - j0, update.reg);
         }
       }
     }
@@ -716,8 +764,8 @@ public final class CpuBackend implements Backend {
 
   /** D = Delta / n + (lambda / n) Theta off the bias column, then the optimiser's rule. */
   private final class UpdateTask implements WorkerPool.Task {
-    private final CpuKernels.UpdateRule rule = new CpuKernels.UpdateRule();
-    private float reg;
+    final CpuKernels.UpdateRule rule = new CpuKernels.UpdateRule();
+    float reg;
 
     void prepare(int n, double lambda) {
       if (optimizer.kind() == Optimizer.Kind.LBFGS) {
@@ -737,21 +785,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void run(int part, int parts) {
-      int r0 = blockStart(thetaRows, part, parts, 1);
-      int r1 = blockStart(thetaRows, part + 1, parts, 1);
+      int r0 = blockStart(updateRows, part, parts, 1);
+      int r1 = blockStart(updateRows, part + 1, parts, 1);
       int base = 0;
-      for (int l = 0; l + 1 < layers; l++) {
-        if (l == 0 && inputHeldTransposed) {
-          // Rows as held: b first (no decay), then the rows of W'.
-          int out = s[1];
-          int lo = Math.max(r0, 0);
-          int hi = Math.min(r1, s[0] + 1);
-          for (int r = lo; r < hi; r++) {
-            k.update(rule, theta, grad, state1, state2, r * out, out, r == 0 ? 0f : reg);
-          }
-          base += s[0] + 1;
-          continue;
-        }
+      // The held input layer was updated by the gradient product (see RowUpdate).
+      for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
         int rows = s[l + 1];
         int lo = Math.max(r0 - base, 0);
         int hi = Math.min(r1 - base, rows);

@@ -19,8 +19,19 @@ interface CpuKernels {
    * opA(i, p) = A[i*lda + p], or A[p*lda + i] when {@code transA}. Vectorised along j: for outputs
    * at least one vector wide.
    */
+  default void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {
+    gemm(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1, k, null);
+  }
+
+  /** {@link #gemm} telling {@code done} (when not null) each block of rows of C as it becomes final. */
   void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k);
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done);
+
+  /** Rows [i0, i1) of a product's C hold their final values: a caller can use them while they are in cache. */
+  interface RowsDone {
+    void rows(int i0, int i1);
+  }
 
   /**
    * C[i, j] += sum_p A[i*lda + p] * Bt[j*ldbt + p]: the product with B given transposed, as dot

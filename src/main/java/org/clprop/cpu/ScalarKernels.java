@@ -7,7 +7,7 @@ final class ScalarKernels implements CpuKernels {
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done) {
     for (int i = i0; i < i1; i++) {
       int ci = cOff + i * ldc;
       for (int p = 0; p < k; p++) {
@@ -16,6 +16,9 @@ final class ScalarKernels implements CpuKernels {
         for (int j = j0; j < j1; j++) {
           c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
         }
+      }
+      if (done != null) {
+        done.rows(i, i + 1);
       }
     }
   }

@@ -39,9 +39,12 @@ final class VectorKernels implements CpuKernels {
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done) {
     if (i0 >= i1 || j0 >= j1) {
       return;
+    }
+    if (k == 0 && done != null) {
+      done.rows(i0, i1);
     }
     // opA(i, p) = a[aOff + i * si + p * sp]
     int si = transA ? 1 : lda;
@@ -79,6 +82,9 @@ final class VectorKernels implements CpuKernels {
               System.arraycopy(t, r * PANEL, c, cOff + (i + r) * ldc + j, cols);
             }
           }
+        }
+        if (done != null && pb + depth >= k) {
+          done.rows(i, i + rows);
         }
       }
     }

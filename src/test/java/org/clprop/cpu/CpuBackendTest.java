@@ -146,6 +146,20 @@ class CpuBackendTest {
     }
   }
 
+  /**
+   * Training steps with the plain-Java kernels against the SIMD ones: the input layer's update runs
+   * inside its gradient product, told row by row (plain Java) or four rows at a time (SIMD).
+   */
+  @Test
+  void plainJavaTrainingMatchesTheSimdKernels() {
+    int[] sizes = {129, 48, 17, 10};
+    Dataset data = Tensors.randomData(300, 129, 10, 4);
+    Run simd = train(sizes, data, 2);
+    Run plain = train(sizes, data, 2, new ScalarKernels());
+    assertClose(widen(simd.parameters()), widen(plain.parameters()), 1e-6, 1e-5, "parameters");
+    assertEquals(simd.metrics().correct(), plain.metrics().correct());
+  }
+
   @Test
   void resultsAreBitwiseTheSameForAnyThreadCount() {
     int[] sizes = {129, 33, 17, 10};
