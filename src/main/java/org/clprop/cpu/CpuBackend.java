@@ -38,6 +38,8 @@ public final class CpuBackend implements Backend {
   private static final long PARALLEL_THRESHOLD = 1 << 16;
   /** Outputs at least this wide use the row-vectorised product, narrower ones dot products. */
   private static final int WIDE = 16;
+  /** Row blocks given to threads start at multiples of this (the SIMD product's rows per tile). */
+  private static final int ROW_ALIGN = 8;
   /** Column blocks given to threads start at multiples of this (two 512-bit vectors of floats). */
   private static final int ALIGN = 32;
   /**
@@ -568,8 +570,8 @@ public final class CpuBackend implements Backend {
       int in = s[l];
       int out = s[l + 1];
       boolean byRows = splitsRows(n, out);
-      int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
-      int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
+      int i0 = byRows ? blockStart(n, part, parts, ROW_ALIGN) : 0;
+      int i1 = byRows ? blockStart(n, part + 1, parts, ROW_ALIGN) : n;
       int j0 = byRows ? 0 : blockStart(out, part, parts, ALIGN);
       int j1 = byRows ? out : blockStart(out, part + 1, parts, ALIGN);
       if (gather) {
@@ -637,8 +639,8 @@ public final class CpuBackend implements Backend {
       int out = s[l + 1];
       int cols = in + 1;
       boolean byRows = out >= in / 4;
-      int j0 = byRows ? blockStart(out, part, parts, 4) : 0;
-      int j1 = byRows ? blockStart(out, part + 1, parts, 4) : out;
+      int j0 = byRows ? blockStart(out, part, parts, ROW_ALIGN) : 0;
+      int j1 = byRows ? blockStart(out, part + 1, parts, ROW_ALIGN) : out;
       int c0 = byRows ? 0 : blockStart(in, part, parts, ALIGN);
       int c1 = byRows ? in : blockStart(in, part + 1, parts, ALIGN);
       float[] d = delta[l + 1];
@@ -663,8 +665,8 @@ public final class CpuBackend implements Backend {
       int in = s[0];
       int out = s[1];
       boolean byRows = in >= out / 4;
-      int c0 = byRows ? blockStart(in, part, parts, 4) : 0;
-      int c1 = byRows ? blockStart(in, part + 1, parts, 4) : in;
+      int c0 = byRows ? blockStart(in, part, parts, ROW_ALIGN) : 0;
+      int c1 = byRows ? blockStart(in, part + 1, parts, ROW_ALIGN) : in;
       int j0 = byRows ? 0 : blockStart(out, part, parts, ALIGN);
       int j1 = byRows ? out : blockStart(out, part + 1, parts, ALIGN);
       float[] d = delta[1];
@@ -742,8 +744,8 @@ public final class CpuBackend implements Backend {
       int in = s[l];
       int out = s[l + 1];
       boolean byRows = n >= in / 4;
-      int i0 = byRows ? blockStart(n, part, parts, 4) : 0;
-      int i1 = byRows ? blockStart(n, part + 1, parts, 4) : n;
+      int i0 = byRows ? blockStart(n, part, parts, ROW_ALIGN) : 0;
+      int i1 = byRows ? blockStart(n, part + 1, parts, ROW_ALIGN) : n;
       int c0 = byRows ? 0 : blockStart(in, part, parts, ALIGN);
       int c1 = byRows ? in : blockStart(in, part + 1, parts, ALIGN);
       float[] d = delta[l];

@@ -11,9 +11,10 @@ import org.clprop.data.Dataset;
 
 /**
  * {@link CpuKernels} on the Vector API. The product packs a KC-deep slab of B into 32-column panels
- * and four rows of A at a time into a strip, then keeps a 4 x 2-vector tile of C in registers
- * (eight accumulators) while p runs down the slab, each pair of B loads feeding eight fused
- * multiply-adds; edges go through a zero-padded copy of the tile. Every element of C is one chain
+ * and eight (or four) rows of A at a time into a strip, then keeps an 8 x 2-vector tile of C in
+ * registers (sixteen accumulators) while p runs down the slab, each pair of B loads feeding sixteen
+ * fused multiply-adds; edges go through a zero-padded copy of the tile. Where the ISA has only 16
+ * vector registers (AVX2) the tile is 4 x 2 vectors, which fits without spilling. Every element of C is one chain
  * of fmas over p in order, whatever the tile or thread that computes it.
  */
 final class VectorKernels implements CpuKernels {
@@ -32,10 +33,41 @@ final class VectorKernels implements CpuKernels {
   private static final FloatVector C6 = FloatVector.broadcast(S, ScalarKernels.C6);
   /** Depth of a panel of B kept hot in L1/L2 while a strip of C is updated. */
   private static final int KC = 256;
-  /** Rows of C per register block, and columns (two vectors) per panel of B. */
-  private static final int ROWS = 4;
+  /**
+   * Rows of C per register block: 8 where the ISA has 32 vector registers (AVX-512, AArch64), so
+   * that 16 accumulators, two B vectors and a broadcast fit; 4 on AVX2's 16. In-process A/B on
+   * AVX-512 (docs/performance.md): training steps 2 - 5% shorter with 8. -Dclprop.cpu.rows=4|8
+   * overrides, for such comparisons.
+   */
+  static final int ROWS_HERE = rowsPerBlock();
+  /** At most this many rows per block (the edge buffer's size). */
+  private static final int MAX_ROWS = 8;
+  /** Columns (two vectors) per panel of B. */
   private static final int PANEL = 2 * L;
   private static final ThreadLocal<Panels> PANELS = ThreadLocal.withInitial(Panels::new);
+
+  private final int rows;
+
+  VectorKernels() {
+    this(ROWS_HERE);
+  }
+
+  /** With blocks of {@code rowsPerBlock} (4 or 8) rows, so that tests cover both tiles anywhere. */
+  VectorKernels(int rowsPerBlock) {
+    if (rowsPerBlock != 4 && rowsPerBlock != MAX_ROWS) {
+      throw new IllegalArgumentException("rows per block: " + rowsPerBlock + ", must be 4 or 8");
+    }
+    rows = rowsPerBlock;
+  }
+
+  private static int rowsPerBlock() {
+    int wide = S.vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? 8 : 4;
+    int r = Integer.getInteger("clprop.cpu.rows", wide);
+    if (r != 4 && r != MAX_ROWS) {
+      throw new IllegalArgumentException("clprop.cpu.rows: " + r + ", must be 4 or 8");
+    }
+    return r;
+  }
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
@@ -54,21 +86,25 @@ final class VectorKernels implements CpuKernels {
     for (int pb = 0; pb < k; pb += KC) {
       int depth = Math.min(KC, k - pb);
       float[] bp = w.packB(b, bOff + pb * ldb, ldb, j0, j1, depth);
-      for (int i = i0; i < i1; i += ROWS) {
-        int rows = Math.min(ROWS, i1 - i);
+      for (int i = i0; i < i1; i += this.rows) {
+        int rows = Math.min(this.rows, i1 - i);
         // Rows of A read in place when they are contiguous along p and all there; else packed.
-        boolean direct = !transA && rows == ROWS;
-        float[] ap = direct ? a : w.packA(a, aOff + i * si + pb * sp, si, sp, rows, depth);
+        boolean direct = !transA && rows == this.rows;
+        float[] ap = direct ? a : w.packA(a, aOff + i * si + pb * sp, si, sp, rows, this.rows, depth);
         for (int q = 0; q < panels; q++) {
           int j = j0 + q * PANEL;
           int cols = Math.min(PANEL, j1 - j);
           if (direct && cols == PANEL) {
-            tileRows(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
-          } else if (rows == ROWS && cols == PANEL) {
+            if (this.rows == MAX_ROWS) {
+              tileRows8(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+            } else {
+              tileRows(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+            }
+          } else if (rows == this.rows && cols == PANEL) {
             tile(ap, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
           } else {
             if (direct) {
-              ap = w.packA(a, aOff + i * si + pb * sp, si, sp, rows, depth);
+              ap = w.packA(a, aOff + i * si + pb * sp, si, sp, rows, this.rows, depth);
               direct = false;
             }
             // An edge: through a full-sized copy of the block, so that one tile serves every shape.
@@ -90,12 +126,21 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  /** The register tile for this instance's rows of packed A (one branch per tile call). */
+  private void tile(float[] ap, float[] bp, int at, float[] c, int r0, int ldc, int depth) {
+    if (rows == MAX_ROWS) {
+      tile8(ap, bp, at, c, r0, ldc, depth);
+    } else {
+      tile4(ap, bp, at, c, r0, ldc, depth);
+    }
+  }
+
   /**
    * C[r0 + r*ldc + v] += sum_p ap[p*4 + r] * bp[at + p*32 + v] for r < 4, v < 32: a 4 x 2-vector
    * block of C in eight registers. Both operands are packed with constant strides, which lets the
    * JIT drop the range checks from the loop; each pair of B loads feeds eight fused multiply-adds.
    */
-  private static void tile(float[] ap, float[] bp, int at, float[] c, int r0, int ldc, int depth) {
+  private static void tile4(float[] ap, float[] bp, int at, float[] c, int r0, int ldc, int depth) {
     int r1 = r0 + ldc;
     int r2 = r1 + ldc;
     int r3 = r2 + ldc;
@@ -109,7 +154,7 @@ final class VectorKernels implements CpuKernels {
     FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
     for (int p = 0; p < depth; p++) {
       int bq = at + p * PANEL;
-      int aq = p * ROWS;
+      int aq = p * 4;
       FloatVector b0 = FloatVector.fromArray(S, bp, bq);
       FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
       FloatVector x = FloatVector.broadcast(S, ap[aq]);
@@ -185,14 +230,170 @@ final class VectorKernels implements CpuKernels {
   }
 
   /**
+   * {@link #tile4} for 8 rows: C[r0 + r*ldc + v] += sum_p ap[p*8 + r] * bp[at + p*32 + v] for r < 8,
+   * v < 32, sixteen accumulators; each pair of B loads feeds sixteen fused multiply-adds.
+   */
+  private static void tile8(float[] ap, float[] bp, int at, float[] c, int r0, int ldc, int depth) {
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
+    FloatVector c00 = FloatVector.fromArray(S, c, r0);
+    FloatVector c01 = FloatVector.fromArray(S, c, r0 + L);
+    FloatVector c10 = FloatVector.fromArray(S, c, r1);
+    FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, r2);
+    FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, r3);
+    FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, c, r4);
+    FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, c, r5);
+    FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
+    FloatVector c60 = FloatVector.fromArray(S, c, r6);
+    FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
+    FloatVector c70 = FloatVector.fromArray(S, c, r7);
+    FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
+    for (int p = 0; p < depth; p++) {
+      int bq = at + p * PANEL;
+      int aq = p * 8;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
+      FloatVector x = FloatVector.broadcast(S, ap[aq]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[aq + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[aq + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[aq + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[aq + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[aq + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[aq + 6]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[aq + 7]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6);
+    c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7);
+    c71.intoArray(c, r7 + L);
+  }
+
+  /** {@link #tileRows} for 8 rows: A's rows read in place, a[a0 + r*lda + p]. */
+  private static void tileRows8(float[] a, int a0, int lda, float[] bp, int at, float[] c, int r0, int ldc,
+      int depth) {
+    int a1 = a0 + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    int a4 = a3 + lda;
+    int a5 = a4 + lda;
+    int a6 = a5 + lda;
+    int a7 = a6 + lda;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
+    FloatVector c00 = FloatVector.fromArray(S, c, r0);
+    FloatVector c01 = FloatVector.fromArray(S, c, r0 + L);
+    FloatVector c10 = FloatVector.fromArray(S, c, r1);
+    FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, r2);
+    FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, r3);
+    FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, c, r4);
+    FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, c, r5);
+    FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
+    FloatVector c60 = FloatVector.fromArray(S, c, r6);
+    FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
+    FloatVector c70 = FloatVector.fromArray(S, c, r7);
+    FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
+    for (int p = 0; p < depth; p++) {
+      int bq = at + p * PANEL;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6);
+    c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7);
+    c71.intoArray(c, r7 + L);
+  }
+
+  /**
    * Per-thread packing buffers: a KC-deep slab of B as 32-column panels (zero beyond the last
-   * column), and 4 rows of A interleaved along p (zero beyond the last row). Packing costs one
+   * column), and a block's rows of A interleaved along p (zero beyond the last row). Packing costs one
    * pass over each operand per call; the products then read both at fixed strides.
    */
   private static final class Panels {
     float[] b = new float[0];
     float[] a = new float[0];
-    final float[] edge = new float[ROWS * PANEL];
+    final float[] edge = new float[MAX_ROWS * PANEL];
     final int[] column = new int[L];
     final float[] lanes = new float[L];
     int columnStride = -1;
@@ -229,16 +430,16 @@ final class VectorKernels implements CpuKernels {
       return b;
     }
 
-    /** ap[p*4 + r] = A[from + r*si + p*sp] for r < rows, 0 for the rows beyond. */
-    float[] packA(float[] src, int from, int si, int sp, int rows, int depth) {
-      int need = depth * ROWS;
+    /** ap[p*block + r] = A[from + r*si + p*sp] for r < rows, 0 for the rows up to block. */
+    float[] packA(float[] src, int from, int si, int sp, int rows, int block, int depth) {
+      int need = depth * block;
       if (a.length < need) {
         a = new float[need];
       }
       for (int p = 0; p < depth; p++) {
         int at = from + p * sp;
-        int dst = p * ROWS;
-        for (int r = 0; r < ROWS; r++) {
+        int dst = p * block;
+        for (int r = 0; r < block; r++) {
           a[dst + r] = r < rows ? src[at + r * si] : 0f;
         }
       }

@@ -102,14 +102,45 @@ class CpuKernelsTest {
     float[] whole = c0.clone();
     SCALAR.gemm(a, 1, lda, trans, b, 2, n + 3, whole, 1, n + 1, 0, m, 0, n, k);
     assertClose(want, widen(whole), 1e-4, 1e-4, what + " scalar");
-    // The vector kernel, in four blocks of the output, must equal the scalar whole bit for bit.
-    float[] split = c0.clone();
+    // The vector kernel (either register tile), in four blocks of the output, must equal the
+    // scalar whole bit for bit.
     int mi = m / 2;
     int nj = (n / 2) & ~31;
-    for (int[] blk : new int[][] {{0, mi, 0, nj}, {0, mi, nj, n}, {mi, m, 0, nj}, {mi, m, nj, n}}) {
-      VECTOR.gemm(a, 1, lda, trans, b, 2, n + 3, split, 1, n + 1, blk[0], blk[1], blk[2], blk[3], k);
+    for (CpuKernels vector : new CpuKernels[] {new VectorKernels(4), new VectorKernels(8)}) {
+      float[] split = c0.clone();
+      for (int[] blk : new int[][] {{0, mi, 0, nj}, {0, mi, nj, n}, {mi, m, 0, nj}, {mi, m, nj, n}}) {
+        vector.gemm(a, 1, lda, trans, b, 2, n + 3, split, 1, n + 1, blk[0], blk[1], blk[2], blk[3], k);
+      }
+      assertArrayEquals(whole, split, what + " vector in blocks vs scalar");
     }
-    assertArrayEquals(whole, split, what + " vector in blocks vs scalar");
+  }
+
+  /** Every row of C is reported once, in order, and holds its final values when it is. */
+  @Test
+  void finishedRowsAreReportedOnceWithTheirFinalValues() {
+    Random r = new Random(17);
+    for (CpuKernels kern : new CpuKernels[] {SCALAR, new VectorKernels(4), new VectorKernels(8)}) {
+      for (int k : new int[] {1, 37, 300, 600}) {
+        int m = 45;
+        int n = 70;
+        float[] a = random(r, k * m);
+        float[] b = random(r, k * n);
+        float[] want = new float[m * n];
+        SCALAR.gemm(a, 0, m, true, b, 0, n, want, 0, n, 0, m, 0, n, k);
+        float[] c = new float[m * n];
+        int[] next = {3};
+        kern.gemm(a, 0, m, true, b, 0, n, c, 0, n, 3, m, 0, n, k, (i0, i1) -> {
+          org.junit.jupiter.api.Assertions.assertEquals(next[0], i0, "rows reported in order, none skipped");
+          for (int i = i0; i < i1; i++) {
+            for (int j = 0; j < n; j++) {
+              org.junit.jupiter.api.Assertions.assertEquals(want[i * n + j], c[i * n + j], "row " + i + " final");
+            }
+          }
+          next[0] = i1;
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(m, next[0], kern + " k=" + k + ": every row reported");
+      }
+    }
   }
 
   private static void checkDot(Random r, int m, int n, int k) {
