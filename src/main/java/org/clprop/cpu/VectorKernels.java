@@ -436,6 +436,13 @@ final class VectorKernels implements CpuKernels {
       if (a.length < need) {
         a = new float[need];
       }
+      if (si == 1 && rows == block) {
+        // The transposed operand of a gradient product: each p's rows are contiguous already.
+        for (int p = 0; p < depth; p++) {
+          System.arraycopy(src, from + p * sp, a, p * block, block);
+        }
+        return a;
+      }
       for (int p = 0; p < depth; p++) {
         int at = from + p * sp;
         int dst = p * block;
