@@ -123,7 +123,9 @@ final class ScalarKernels implements CpuKernels {
       return t[p] + m[p];
     }
     m[p] = r.b1 * m[p] + (1f - r.b1) * d;
-    v[p] = r.b2 * v[p] + (1f - r.b2) * d * d;
+    // (d d)(1 - b2), in the SIMD kernel's order: an element's result must not depend on whether it
+    // falls in a vector body or a scalar tail.
+    v[p] = r.b2 * v[p] + d * d * (1f - r.b2);
     return t[p] - r.adamStep * m[p] / ((float) Math.sqrt(v[p]) * r.adamScale + r.eps);
   }
 }

@@ -160,6 +160,19 @@ class CpuBackendTest {
     assertEquals(simd.metrics().correct(), plain.metrics().correct());
   }
 
+  /**
+   * A first layer wider than four times its inputs: its gradient product (and the update inside it)
+   * is split between threads by columns, in pieces that are no multiple of the SIMD width.
+   */
+  @Test
+  void aColumnSplitInputLayerTrainsBitwiseTheSameForAnyThreadCount() {
+    int[] sizes = {17, 100, 10};
+    Dataset data = Tensors.randomData(300, 17, 10, 8);
+    Run one = train(sizes, data, 1);
+    assertArrayEquals(one.parameters(), train(sizes, data, 2).parameters());
+    assertArrayEquals(one.parameters(), train(sizes, data, 3).parameters());
+  }
+
   @Test
   void resultsAreBitwiseTheSameForAnyThreadCount() {
     int[] sizes = {129, 33, 17, 10};
