@@ -35,9 +35,9 @@ final class VectorKernels implements CpuKernels {
   private static final int KC = 256;
   /**
    * Rows of C per register block: 8 where the ISA has 32 vector registers (AVX-512, AArch64), so
-   * that 16 accumulators, two B vectors and a broadcast fit; 4 on AVX2's 16. In-process A/B on
-   * AVX-512 (docs/performance.md): training steps 2 - 5% shorter with 8. -Dclprop.cpu.rows=4|8
-   * overrides, for such comparisons.
+   * that 16 accumulators, two B vectors and a broadcast fit; 4 on AVX2's 16. On AVX-512 training
+   * steps are 3 - 8% shorter with 8 (tools/bench-tiles, docs/performance.md). -Dclprop.cpu.rows=4|8
+   * overrides.
    */
   static final int ROWS_HERE = rowsPerBlock();
   /** At most this many rows per block (the edge buffer's size). */
