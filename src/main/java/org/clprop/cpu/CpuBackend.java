@@ -359,27 +359,20 @@ public final class CpuBackend implements Backend {
       // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
       float inv = 1f / total;
       float reg = (float) (lambda / total);
-      float[] d = new float[theta.length];
       for (int l = 0; l + 1 < layers; l++) {
-        if (l == 0 && inputHeldTransposed) {
-          for (int i = 0; i < s[1]; i++) {
-            d[i] = grad[i] * inv;
-          }
-          for (int i = s[1]; i < thetaOff[1]; i++) {
-            d[i] = grad[i] * inv + reg * theta[i];
-          }
-          continue;
-        }
+        boolean held = l == 0 && inputHeldTransposed;
         int cols = s[l] + 1;
         for (int j = 0; j < s[l + 1]; j++) {
           int row = thetaOff[l] + j * cols;
-          d[row] = grad[row] * inv;
+          // Where Theta(l)[j, c] is held: b[j] and W'[c-1, j] for the held input layer.
+          int bias = held ? j : row;
+          gradOut[row] = grad[bias] * inv;
           for (int c = 1; c < cols; c++) {
-            d[row + c] = grad[row + c] * inv + reg * theta[row + c];
+            int at = held ? s[1] + (c - 1) * s[1] + j : row + c;
+            gradOut[row + c] = grad[at] * inv + reg * theta[at];
           }
         }
       }
-      System.arraycopy(toThetaLayout(d), 0, gradOut, 0, d.length);
     }
     return m.meanCost() + regularization(lambda, total);
   }
