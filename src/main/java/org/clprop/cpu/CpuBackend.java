@@ -58,8 +58,9 @@ public final class CpuBackend implements Backend {
   private final int[] thetaOff;
   /** Whether Theta(1) is held as b then W' (see the class comment); not for narrow first layers. */
   private final boolean inputHeldTransposed;
-  /** Rows of the Theta matrices the update task covers (all but a held input layer's). */
+  /** Rows, and parameters, of the Theta matrices the update task covers (all but a held input layer's). */
   private final int updateRows;
+  private final int updateParams;
   private final float[] theta;
   private final float[] grad;
   private final float[][] wt;
@@ -128,6 +129,7 @@ public final class CpuBackend implements Backend {
     }
     inputHeldTransposed = s[1] >= WIDE;
     updateRows = Network.parameterRows(s) - (inputHeldTransposed ? s[1] : 0);
+    updateParams = Network.parameterCount(s) - (inputHeldTransposed ? thetaOff[1] : 0);
     theta = new float[Network.parameterCount(s)];
     grad = new float[theta.length];
     wt = new float[layers - 1][];
@@ -256,9 +258,8 @@ public final class CpuBackend implements Backend {
       step++;
       update.prepare(count, lambda);
       backwardPass(count, true, inputHeldTransposed);
-      int rest = theta.length - (inputHeldTransposed ? thetaOff[1] : 0);
-      if (rest > 0) {
-        pool.run(update, threadsFor((long) rest * 8));
+      if (updateParams > 0) {
+        pool.run(update, threadsFor((long) updateParams * 8));
       }
       if (soloStart && (++soloSteps >= MAX_SOLO_STEPS || jit.quietAfterStep())) {
         soloStart = false;
@@ -607,7 +608,7 @@ public final class CpuBackend implements Backend {
     private int l;
     private int n;
     private boolean overwrite;
-    private boolean updateRows;
+    private boolean updateAsDone;
     /** Per part: updates rows of the held input layer's W' as the product finishes them. */
     private final RowUpdate[] rowUpdates = new RowUpdate[pool.threads()];
 
@@ -619,7 +620,7 @@ public final class CpuBackend implements Backend {
       l = layer;
       n = rows;
       overwrite = clear;
-      updateRows = update;
+      updateAsDone = update;
     }
 
     @Override
@@ -669,7 +670,7 @@ public final class CpuBackend implements Backend {
         }
       }
       RowUpdate done = null;
-      if (updateRows) {
+      if (updateAsDone) {
         done = rowUpdates[part];
         done.j0 = j0;
         done.j1 = j1;
@@ -680,7 +681,7 @@ public final class CpuBackend implements Backend {
         for (int j = j0; j < j1; j++) {
           grad[j] = overwrite ? colSum[j] : grad[j] + colSum[j];
         }
-        if (updateRows) {
+        if (updateAsDone) {
           k.update(update.rule, theta, grad, state1, state2, j0, j1 - j0, 0f);
         }
       }
