@@ -7,7 +7,8 @@ final class ScalarKernels implements CpuKernels {
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done) {
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros) {
+    // zeros is not used: skipping would change no result, and this is the reading of the product.
     for (int i = i0; i < i1; i++) {
       int ci = cOff + i * ldc;
       for (int p = 0; p < k; p++) {

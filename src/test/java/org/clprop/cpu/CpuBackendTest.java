@@ -5,6 +5,7 @@ import static org.clprop.testutil.Tensors.widen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -226,6 +227,58 @@ class CpuBackendTest {
     assertNotNull(held.subset(new int[] {3}).pixels(), "so does a subset");
   }
 
+  /**
+   * Images with black margins: the input layer's gradient product skips the blocks of eight pixels
+   * that are black in an example, and training ends with exactly the parameters, costs and hits of
+   * the dense product, on 1 and 2 threads, as bytes and as floats (inputs not a multiple of 8 wide,
+   * so the last block is short).
+   */
+  @Test
+  void skippingBlackBlocksOfPixelsChangesNoBit() {
+    int[] sizes = {203, 40, 10};
+    Random r = new Random(21);
+    byte[] px = new byte[300 * 203];
+    for (int i = 0; i < 300; i++) {
+      int lo = r.nextInt(80);
+      int hi = 120 + r.nextInt(83);
+      for (int f = lo; f < hi; f++) {
+        px[i * 203 + f] = (byte) (r.nextInt(4) == 0 ? 0 : r.nextInt(256));
+      }
+    }
+    int[] labels = new int[300];
+    Arrays.setAll(labels, i -> r.nextInt(10));
+    Dataset pixels = Dataset.ofPixels(px, labels, 203, 10);
+    Dataset floats = Dataset.of(pixels.x().clone(), labels.clone(), 203, 10);
+    assertTrue(CpuBackend.zeroBlocks(pixels, 203) > 0.2, "the data has black blocks to skip");
+    assertEquals(CpuBackend.zeroBlocks(pixels, 203), CpuBackend.zeroBlocks(floats, 203));
+    assertEquals(0.0, CpuBackend.zeroBlocks(Tensors.randomData(300, 203, 10, 4), 203));
+    for (int threads : new int[] {1, 2}) {
+      Run dense = trainSkipping(sizes, pixels, threads, false);
+      for (Dataset d : new Dataset[] {pixels, floats}) {
+        Run skipping = trainSkipping(sizes, d, threads, true);
+        assertArrayEquals(dense.parameters(), skipping.parameters(), threads + " threads");
+        assertEquals(dense.metrics(), skipping.metrics());
+      }
+    }
+  }
+
+  /** markBlocks: a block is live when any of its (up to) eight features is other than +0 or -0. */
+  @Test
+  void blocksOfFeaturesAreMarkedLiveExactlyWhenNotAllZero() {
+    float[] x = new float[19];
+    x[3] = -0f;
+    x[9] = 1e-40f; // subnormal, not zero
+    x[18] = -Float.MIN_VALUE; // the short last block: -0 with one more bit
+    Dataset floats = Dataset.of(x, new int[] {0}, 19, 2);
+    byte[] flags = new byte[4];
+    CpuBackend.markBlocks(floats, 0, 19, flags, 1);
+    assertArrayEquals(new byte[] {0, 0, 1, 1}, flags);
+    byte[] px = new byte[19];
+    px[7] = (byte) 200;
+    CpuBackend.markBlocks(Dataset.ofPixels(px, new int[] {0}, 19, 2), 0, 19, flags, 0);
+    assertArrayEquals(new byte[] {1, 0, 0, 1}, flags);
+  }
+
   /** The first steps on one thread (while the JIT compiles), then all: the same bits as all along. */
   @Test
   void theOneThreadStartChangesNoBit() {
@@ -262,7 +315,16 @@ class CpuBackendTest {
   }
 
   private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels) {
+    return train(sizes, data, threads, kernels, true);
+  }
+
+  private static Run trainSkipping(int[] sizes, Dataset data, int threads, boolean skip) {
+    return train(sizes, data, threads, CpuKernels.best(), skip);
+  }
+
+  private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels, boolean skipZeros) {
     try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
+      b.skipZeroInputs(skipZeros);
       b.parallelFromTheStart();
       b.setParameters(Network.initialise(sizes, 1).toFlatFloats());
       b.setOptimizer(Optimizer.adam(0.01));
