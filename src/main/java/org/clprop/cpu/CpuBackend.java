@@ -32,6 +32,8 @@ import org.clprop.optim.Optimizer;
  * copy is refreshed. Parameters and optimiser state go in and out in the Theta layout. In a
  * training step its update runs inside that product, on each block of rows as it is finished
  * (nothing reads the layer later in the step), so the update's memory traffic overlaps arithmetic.
+ * On images that product also skips, per block of 8 pixels, the examples in which the block is
+ * black (marked as the batch is gathered; see CpuKernels.ZeroBlocks): the same sums, fewer terms.
  * All buffers are allocated when a batch size is first seen; a training step allocates nothing.
  * The products are split across a {@link WorkerPool} by blocks of the output, which leaves the
  * order of every sum unchanged: results are bitwise the same for any number of threads.
