@@ -57,7 +57,7 @@ public final class CpuBackend implements Backend {
   private static final int MAX_SOLO_STEPS = 100;
   /**
    * Below this share of zero blocks in the training data (see zeroBlocks) the input layer's
-   * products do not look for zeros: finding them costs a packing pass over A.
+   * gradient product does not skip any: marking them costs a pass over each gathered row.
    */
   private static final double MIN_ZERO_BLOCKS = 0.05;
   /** Eight pixel bytes at once, for finding blocks of zeros. */
@@ -110,7 +110,7 @@ public final class CpuBackend implements Backend {
   private boolean sparseInput;
   /** For the batch gathered: which blocks of 8 inputs of each row are not all zero (when sparseInput). */
   private CpuKernels.ZeroBlocks zeroFlags;
-  /** Off only for measurements of what skipping gains (see SparseInputComparison). */
+  /** Off only for measurements of what skipping gains (see StepComparison). */
   private boolean skipZeros = true;
   /** The rows the next forward pass gathers into A(0) (see selectRows). */
   private Dataset gatherData;
@@ -269,7 +269,7 @@ public final class CpuBackend implements Backend {
    */
   static double zeroBlocks(Dataset data, int features) {
     int rows = Math.min(data.size(), 1024);
-    int groups = (features + CpuKernels.ZeroBlocks.ROWS - 1) / CpuKernels.ZeroBlocks.ROWS;
+    int groups = CpuKernels.ZeroBlocks.perRow(features);
     if (rows == 0) {
       return 0;
     }
@@ -582,7 +582,7 @@ public final class CpuBackend implements Backend {
         delta[l] = new float[rows * s[l]];
       }
     }
-    int groups = (s[0] + CpuKernels.ZeroBlocks.ROWS - 1) / CpuKernels.ZeroBlocks.ROWS;
+    int groups = CpuKernels.ZeroBlocks.perRow(s[0]);
     zeroFlags = new CpuKernels.ZeroBlocks(new byte[rows * groups], groups);
     zOut = new float[rows * s[layers - 1]];
     rowCost = new double[rows];

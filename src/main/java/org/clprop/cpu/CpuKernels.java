@@ -26,8 +26,8 @@ interface CpuKernels {
 
   /**
    * {@link #gemm} telling {@code done} (when not null) each block of rows of C as it becomes final.
-   * With {@code zeros} (for a transposed A, i0 a multiple of {@link ZeroBlocks#ROWS}) a kernel may
-   * skip each p at which a block of rows of A is zero throughout. That changes no result: fma(0, b, c)
+   * With {@code zeros} (for a transposed A) a kernel may skip each p at which a block of rows of A
+   * is zero throughout. That changes no result: fma(0, b, c)
    * is c for any finite b (a sum that is zero throughout may differ in the sign of that zero), so a
    * training step is the same with or without it unless B holds infinities or NaNs.
    */
@@ -42,6 +42,11 @@ interface CpuKernels {
    */
   record ZeroBlocks(byte[] flags, int stride) {
     static final int ROWS = 8;
+
+    /** Blocks per row of {@code width} features, the last one short when width is no multiple of ROWS. */
+    static int perRow(int width) {
+      return (width + ROWS - 1) / ROWS;
+    }
   }
 
   /** Rows [i0, i1) of a product's C hold their final values: a caller can use them while they are in cache. */

@@ -88,8 +88,9 @@ final class VectorKernels implements CpuKernels {
       for (int i = i0; i < i1; i += this.rows) {
         int rows = Math.min(this.rows, i1 - i);
         int from = aOff + i * si + pb * sp;
-        if (zeros != null && transA && rows == this.rows) {
-          // Only the p at which some of the block's rows of A is not zero (A packed, B by index).
+        if (zeros != null && transA && rows == this.rows && i / ZeroBlocks.ROWS == (i + rows - 1) / ZeroBlocks.ROWS) {
+          // Only the p at which some of the block's rows of A is not zero (A packed, B by index);
+          // for strips inside one marked block, whatever i0 the caller split at.
           int live = w.packLive(a, from, sp, this.rows, zeros, pb, depth, i / ZeroBlocks.ROWS);
           for (int q = 0; q < panels; q++) {
             int j = j0 + q * PANEL;
