@@ -57,13 +57,22 @@ public final class Network {
     for (int l = 0; l + 1 < s.length; l++) {
       double eps = Math.sqrt(6.0) / Math.sqrt(s[l] + s[l + 1]);
       double[] d = new double[s[l + 1] * (s[l] + 1)];
-      for (int i = 0; i < d.length; i++) {
-        // Rounded to float32 here so that the double reference and float backends start equal.
-        d[i] = (float) (eps * (2.0 * rng.nextDouble() - 1.0));
+      for (int row = 0; row < s[l + 1]; row++) {
+        draw(rng, eps, d, row * (s[l] + 1), (row + 1) * (s[l] + 1));
       }
       thetas.add(Matrix.of(s[l + 1], s[l] + 1, d));
     }
     return new Network(s, thetas);
+  }
+
+  /**
+   * d[i] uniform in [-eps, eps] for i in [from, to), rounded to float32 so that the double reference
+   * and float backends start equal. One row per call: see Dataset.widen.
+   */
+  private static void draw(SplittableRandom rng, double eps, double[] d, int from, int to) {
+    for (int i = from; i < to; i++) {
+      d[i] = (float) (eps * (2.0 * rng.nextDouble() - 1.0));
+    }
   }
 
   public int[] sizes() {

@@ -98,30 +98,40 @@ final class WorkerPool implements AutoCloseable {
     throw new IllegalStateException(e);
   }
 
+  /**
+   * A worker's life: wait for the next operation, run its part. The waiting and the running are
+   * methods of their own, called once per operation, so that C2 compiles them as methods called
+   * often: this loop is entered once, and tools/clprop stops C2 from replacing running loops.
+   */
   private void workLoop(int index) {
-    int seen = 0;
-    while (true) {
-      long start = System.nanoTime();
-      while (generation == seen && !closed) {
-        if (System.nanoTime() - start < SPIN_NANOS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
+    for (int seen = awaitWork(0); !closed; seen = awaitWork(seen)) {
+      runPart(index);
+    }
+  }
+
+  /** The generation of the next operation after {@code seen} (returns early when the pool closes). */
+  private int awaitWork(int seen) {
+    long start = System.nanoTime();
+    while (generation == seen && !closed) {
+      if (System.nanoTime() - start < SPIN_NANOS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.park(this);
       }
-      if (closed) {
-        return;
+    }
+    return generation;
+  }
+
+  /** This worker's part of the current operation, if it has one; the last to finish wakes the caller. */
+  private void runPart(int index) {
+    if (index < parts) {
+      try {
+        task.run(index, parts);
+      } catch (Throwable e) {
+        failure = e;
       }
-      seen = generation;
-      if (index < parts) {
-        try {
-          task.run(index, parts);
-        } catch (Throwable e) {
-          failure = e;
-        }
-        if (remaining.decrementAndGet() == 0) {
-          LockSupport.unpark(caller);
-        }
+      if (remaining.decrementAndGet() == 0) {
+        LockSupport.unpark(caller);
       }
     }
   }

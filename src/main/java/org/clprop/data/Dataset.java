@@ -124,8 +124,8 @@ public final class Dataset {
       synchronized (this) {
         if (x == null) {
           float[] f = new float[pixels.length];
-          for (int i = 0; i < f.length; i++) {
-            f[i] = pixel(pixels[i]);
+          for (int i = 0; i < f.length; i += features) {
+            widen(pixels, f, i, Math.min(f.length, i + features));
           }
           x = f;
         }
@@ -133,6 +133,16 @@ public final class Dataset {
       }
     }
     return v;
+  }
+
+  /**
+   * f[i] = pixel(px[i]) for i in [from, to): one row per call, so that C2 compiles it as a method
+   * called often; tools/clprop stops C2 from replacing long-running loops on the stack.
+   */
+  private static void widen(byte[] px, float[] f, int from, int to) {
+    for (int i = from; i < to; i++) {
+      f[i] = pixel(px[i]);
+    }
   }
 
   /**
