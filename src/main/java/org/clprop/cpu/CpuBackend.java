@@ -124,7 +124,7 @@ public final class CpuBackend implements Backend {
   private int firstNonFinite = -1;
   private boolean closed;
 
-  private final ForwardTask forward = new ForwardTask();
+  private final ForwardTask forward;
   private final GradientTask gradient;
   /** Column sums of a delta (the gradient's bias column), one slot per unit of the widest layer. */
   private final float[] colSum;
@@ -156,6 +156,7 @@ public final class CpuBackend implements Backend {
     }
     colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
+    forward = new ForwardTask();
     gradient = new GradientTask();
     soloStart = threads > 1 && threads >= Runtime.getRuntime().availableProcessors();
     jit = soloStart ? JitWatch.ofThisJvm() : null;
@@ -634,12 +635,20 @@ public final class CpuBackend implements Backend {
     private int l;
     private int n;
     private boolean gather;
+    /** b(l) contiguous, copied out of Theta's column 0 (the held input layer's b is contiguous already). */
+    private final float[] bias = new float[Arrays.stream(s).max().getAsInt()];
 
     /** With {@code gather}, each part first copies its rows of the batch into A(0). */
     void prepare(int layer, int rows, boolean gatherRows) {
       l = layer;
       n = rows;
       gather = gatherRows;
+      if (!(layer == 0 && inputHeldTransposed)) {
+        int cols = s[layer] + 1;
+        for (int j = 0; j < s[layer + 1]; j++) {
+          bias[j] = theta[thetaOff[layer] + j * cols];
+        }
+      }
     }
 
     @Override
@@ -657,10 +666,9 @@ public final class CpuBackend implements Backend {
       float[] c = act[l + 1];
       boolean held = l == 0 && inputHeldTransposed;
       int cols = in + 1;
+      float[] b = held ? theta : bias; // b(l) starts at 0 in either
       for (int i = i0; i < i1; i++) {
-        for (int j = j0; j < j1; j++) {
-          c[i * out + j] = theta[held ? j : thetaOff[l] + j * cols];
-        }
+        System.arraycopy(b, j0, c, i * out + j0, j1 - j0);
       }
       if (held) {
         k.gemm(act[l], 0, in, false, theta, out, out, c, 0, out, i0, i1, j0, j1, in);
