@@ -26,8 +26,7 @@ interface CpuKernels {
 
   /**
    * {@link #gemm} telling {@code done} (when not null) each block of rows of C as it becomes final.
-   * With {@code zeros} (for a transposed A) a kernel may skip each p at which a block of rows of A
-   * is zero throughout. That changes no result: fma(0, b, c)
+   * With {@code zeros} a kernel may skip each p at which a block of rows of opA is zero throughout. That changes no result: fma(0, b, c)
    * is c for any finite b (a sum that is zero throughout may differ in the sign of that zero), so a
    * training step is the same with or without it unless B holds infinities or NaNs.
    */
@@ -35,10 +34,12 @@ interface CpuKernels {
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros);
 
   /**
-   * Which blocks of {@link #ROWS} consecutive rows of a transposed A are zero throughout at each p:
+   * Which blocks of {@link #ROWS} consecutive rows of opA are zero throughout at each p:
    * {@code flags[p*stride + i/ROWS]} is 1 when some opA(i', p) with i' in that block is not zero, else
    * 0. For the input layer's gradient, where opA(i, p) is feature i of example p: images have
-   * black margins (28% of Fashion-MNIST's blocks of 8 pixels are black in a given image).
+   * black margins (28% of Fashion-MNIST's blocks of 8 pixels are black in a given image). For its
+   * forward product, where opA(i, p) is pixel p of example i: a pixel black in all of 8 examples
+   * (25% of them when the examples share a label, see CpuBackend).
    */
   record ZeroBlocks(byte[] flags, int stride) {
     static final int ROWS = 8;

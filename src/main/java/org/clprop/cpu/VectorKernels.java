@@ -88,10 +88,10 @@ final class VectorKernels implements CpuKernels {
       for (int i = i0; i < i1; i += this.rows) {
         int rows = Math.min(this.rows, i1 - i);
         int from = aOff + i * si + pb * sp;
-        if (zeros != null && transA && rows == this.rows && i / ZeroBlocks.ROWS == (i + rows - 1) / ZeroBlocks.ROWS) {
+        if (zeros != null && rows == this.rows && i / ZeroBlocks.ROWS == (i + rows - 1) / ZeroBlocks.ROWS) {
           // Only the p at which some of the block's rows of A is not zero (A packed, B by index);
           // for strips inside one marked block, whatever i0 the caller split at.
-          int live = w.packLive(a, from, sp, this.rows, zeros, pb, depth, i / ZeroBlocks.ROWS);
+          int live = w.packLive(a, from, si, sp, this.rows, zeros, pb, depth, i / ZeroBlocks.ROWS);
           for (int q = 0; q < panels; q++) {
             int j = j0 + q * PANEL;
             int cols = Math.min(PANEL, j1 - j);
@@ -579,9 +579,9 @@ final class VectorKernels implements CpuKernels {
 
     /**
      * The p in [0, depth) at which block {@code g} of {@code zeros} is live, into live, with each
-     * one's rows of a transposed A packed: a[t*block + r] = A[from + live[t]*sp + r]; returns the count.
+     * one's rows of A packed: a[t*block + r] = A[from + r*si + live[t]*sp]; returns the count.
      */
-    int packLive(float[] src, int from, int sp, int block, ZeroBlocks zeros, int pb, int depth, int g) {
+    int packLive(float[] src, int from, int si, int sp, int block, ZeroBlocks zeros, int pb, int depth, int g) {
       if (a.length < depth * block) {
         a = new float[depth * block];
       }
@@ -595,8 +595,17 @@ final class VectorKernels implements CpuKernels {
         live[count] = p; // kept only if the count moves on: no branch to mispredict
         count += flags[(pb + p) * stride + g];
       }
+      if (si == 1) {
+        for (int t = 0; t < count; t++) { // a transposed A: each p's rows are contiguous
+          System.arraycopy(src, from + live[t] * sp, a, t * block, block);
+        }
+        return count;
+      }
       for (int t = 0; t < count; t++) {
-        System.arraycopy(src, from + live[t] * sp, a, t * block, block);
+        int at = from + live[t] * sp;
+        for (int r = 0; r < block; r++) {
+          a[t * block + r] = src[at + r * si];
+        }
       }
       return count;
     }

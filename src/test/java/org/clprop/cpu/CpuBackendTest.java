@@ -229,13 +229,21 @@ class CpuBackendTest {
 
   /**
    * Images with black margins: the input layer's gradient product skips the blocks of eight pixels
-   * that are black in an example, and training ends with exactly the parameters, costs and hits of
-   * the dense product, on 1 and 2 threads, as bytes and as floats (inputs not a multiple of 8 wide,
-   * so the last block is short).
+   * that are black in an example, and (512 units or more) its forward product the pixels black in a
+   * whole strip of eight examples; training ends with exactly the parameters, costs and hits of the
+   * dense products, on 1 and 2 threads, as bytes and as floats, with 8- and 4-row tiles (inputs not a
+   * multiple of 8 wide, so the last block is short; the last batch of 44 rows ends in half a strip).
    */
   @Test
   void skippingBlackBlocksOfPixelsChangesNoBit() {
-    int[] sizes = {203, 40, 10};
+    for (int[] sizes : new int[][] {{203, 40, 10}, {203, 512, 10}}) {
+      for (CpuKernels kernels : new CpuKernels[] {CpuKernels.best(), new VectorKernels(4)}) {
+        skippingChangesNoBit(sizes, kernels);
+      }
+    }
+  }
+
+  private static void skippingChangesNoBit(int[] sizes, CpuKernels kernels) {
     Random r = new Random(21);
     byte[] px = new byte[300 * 203];
     for (int i = 0; i < 300; i++) {
@@ -252,14 +260,64 @@ class CpuBackendTest {
     assertTrue(CpuBackend.zeroBlocks(pixels, 203) > 0.2, "the data has black blocks to skip");
     assertEquals(CpuBackend.zeroBlocks(pixels, 203), CpuBackend.zeroBlocks(floats, 203));
     assertEquals(0.0, CpuBackend.zeroBlocks(Tensors.randomData(300, 203, 10, 4), 203));
+    Run dense = train(sizes, pixels, 1, kernels, false);
     for (int threads : new int[] {1, 2}) {
-      Run dense = trainSkipping(sizes, pixels, threads, false);
+      String what = Arrays.toString(sizes) + ", " + threads + " threads, " + kernels;
+      assertArrayEquals(dense.parameters(), train(sizes, pixels, threads, kernels, false).parameters(), what);
       for (Dataset d : new Dataset[] {pixels, floats}) {
-        Run skipping = trainSkipping(sizes, d, threads, true);
-        assertArrayEquals(dense.parameters(), skipping.parameters(), threads + " threads");
-        assertEquals(dense.metrics(), skipping.metrics());
+        Run skipping = train(sizes, d, threads, kernels, true);
+        assertArrayEquals(dense.parameters(), skipping.parameters(), what);
+        assertEquals(dense.metrics(), skipping.metrics(), what);
       }
     }
+  }
+
+  /** A batch grouped by label: the same rows, labels in increasing order, order kept within a label. */
+  @Test
+  void batchesAreGroupedByLabelStably() {
+    Random r = new Random(5);
+    int[] labels = new int[500];
+    Arrays.setAll(labels, i -> r.nextInt(7));
+    int[] order = new int[500];
+    Arrays.setAll(order, i -> (i * 211) % 500);
+    int[] out = new int[90];
+    CpuBackend.groupByLabel(order, 37, 90, labels, new int[8], out);
+    int[] want = Arrays.copyOfRange(order, 37, 127);
+    int[] got = out.clone();
+    Arrays.sort(want);
+    Arrays.sort(got);
+    assertArrayEquals(want, got, "the same rows");
+    for (int i = 1; i < 90; i++) {
+      int a = out[i - 1];
+      int b = out[i];
+      assertTrue(labels[a] < labels[b] || labels[a] == labels[b] && position(order, a) < position(order, b),
+          "grouped and stable at " + i);
+    }
+  }
+
+  private static int position(int[] order, int row) {
+    for (int i = 0; i < order.length; i++) {
+      if (order[i] == row) {
+        return i;
+      }
+    }
+    throw new AssertionError(row);
+  }
+
+  /** markStrip: an input is live for a strip when any of its rows has other than +0 or -0 there. */
+  @Test
+  void stripsOfRowsAreMarkedLiveExactlyWhenNotAllZero() {
+    int w = 5;
+    float[] a = new float[8 * w + 3];
+    a[3 + 0 * w + 1] = -0f;
+    a[3 + 7 * w + 2] = 1e-40f; // subnormal, in the last row
+    a[3 + 2 * w + 4] = -Float.MIN_VALUE;
+    a[3 + 5 * w + 0] = 0.5f; // beyond the strip's 5 rows in the second call
+    byte[] flags = new byte[w * 3];
+    CpuBackend.markStrip(a, 3, w, 8, flags, 1, 3);
+    assertArrayEquals(new byte[] {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0}, flags);
+    CpuBackend.markStrip(a, 3, w, 5, flags, 2, 3);
+    assertArrayEquals(new byte[] {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1}, flags);
   }
 
   /** markBlocks: a block is live when any of its (up to) eight features is other than +0 or -0. */
@@ -316,10 +374,6 @@ class CpuBackendTest {
 
   private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels) {
     return train(sizes, data, threads, kernels, true);
-  }
-
-  private static Run trainSkipping(int[] sizes, Dataset data, int threads, boolean skip) {
-    return train(sizes, data, threads, CpuKernels.best(), skip);
   }
 
   private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels, boolean skipZeros) {

@@ -116,49 +116,57 @@ class CpuKernelsTest {
   }
 
   /**
-   * A transposed A with blocks of eight rows zero at many p: with the blocks marked the vector
+   * A, transposed or not, with blocks of eight rows zero at many p: with the blocks marked the vector
    * products skip them and still equal the dense scalar product bit for bit (edges, short blocks
    * and thread splits at multiples of 8 included); a block marked zero that is not must show.
    */
   @Test
   void skippingZeroBlocksChangesNoBit() {
     Random r = new Random(77);
-    for (int m : new int[] {8, 40, 203}) {
-      for (int n : new int[] {16, 32, 70}) {
-        for (int k : new int[] {1, 37, 300}) {
-          float[] a = random(r, k * m);
-          int groups = (m + 7) / 8;
-          byte[] flags = new byte[k * groups];
-          for (int p = 0; p < k; p++) {
-            for (int g = 0; g < groups; g++) {
-              boolean zero = r.nextInt(3) > 0;
-              for (int i = g * 8; i < Math.min(m, g * 8 + 8); i++) {
-                a[p * m + i] = zero ? (r.nextBoolean() ? 0f : -0f) : a[p * m + i];
+    for (boolean transA : new boolean[] {true, false}) {
+      for (int m : new int[] {8, 40, 203}) {
+        for (int n : new int[] {16, 32, 70}) {
+          for (int k : new int[] {1, 37, 300}) {
+            // opA(i, p) = a[p*m + i] transposed (the input layer's gradient), a[i*k + p] not (its forward)
+            int si = transA ? 1 : k;
+            int sp = transA ? m : 1;
+            float[] a = random(r, k * m);
+            int groups = (m + 7) / 8;
+            byte[] flags = new byte[k * groups];
+            for (int p = 0; p < k; p++) {
+              for (int g = 0; g < groups; g++) {
+                boolean zero = r.nextInt(3) > 0;
+                for (int i = g * 8; i < Math.min(m, g * 8 + 8); i++) {
+                  a[p * sp + i * si] = zero ? (r.nextBoolean() ? 0f : -0f) : a[p * sp + i * si];
+                }
+                flags[p * groups + g] = (byte) (zero ? 0 : 1);
               }
-              flags[p * groups + g] = (byte) (zero ? 0 : 1);
             }
-          }
-          float[] b = random(r, k * n);
-          float[] c0 = random(r, m * n);
-          float[] want = c0.clone();
-          SCALAR.gemm(a, 0, m, true, b, 0, n, want, 0, n, 0, m, 0, n, k);
-          CpuKernels.ZeroBlocks zeros = new CpuKernels.ZeroBlocks(flags, groups);
-          for (CpuKernels vector : new CpuKernels[] {new VectorKernels(4), new VectorKernels(8)}) {
-            float[] c = c0.clone();
-            int mi = m / 16 * 8;
-            vector.gemm(a, 0, m, true, b, 0, n, c, 0, n, 0, mi, 0, n, k, null, zeros);
-            vector.gemm(a, 0, m, true, b, 0, n, c, 0, n, mi, m, 0, n, k, null, zeros);
-            assertArrayEquals(want, c, "zero blocks skipped, " + m + "x" + n + "x" + k);
-          }
-          if (k == 300 && m == 40) {
-            int live = 0;
-            while (flags[live] == 0) {
-              live++;
+            float[] b = random(r, k * n);
+            float[] c0 = random(r, m * n);
+            float[] want = c0.clone();
+            SCALAR.gemm(a, 0, transA ? m : k, transA, b, 0, n, want, 0, n, 0, m, 0, n, k);
+            CpuKernels.ZeroBlocks zeros = new CpuKernels.ZeroBlocks(flags, groups);
+            String shape = (transA ? "A' " : "A ") + m + "x" + n + "x" + k;
+            for (CpuKernels vector : new CpuKernels[] {new VectorKernels(4), new VectorKernels(8)}) {
+              float[] c = c0.clone();
+              int mi = m / 16 * 8;
+              vector.gemm(a, 0, transA ? m : k, transA, b, 0, n, c, 0, n, 0, mi, 0, n, k, null, zeros);
+              vector.gemm(a, 0, transA ? m : k, transA, b, 0, n, c, 0, n, mi, m, 0, n, k, null, zeros);
+              assertArrayEquals(want, c, "zero blocks skipped, " + shape);
             }
-            flags[live] = 0; // a lie: that block's values are then left out
-            float[] c = c0.clone();
-            new VectorKernels(8).gemm(a, 0, m, true, b, 0, n, c, 0, n, 0, m, 0, n, k, null, zeros);
-            org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(want, c), "the flags are used");
+            if (k == 300 && m == 40) {
+              int live = 0;
+              while (flags[live] == 0) {
+                live++;
+              }
+              byte[] lie = flags.clone();
+              lie[live] = 0; // a lie: that block's values are then left out
+              float[] c = c0.clone();
+              new VectorKernels(8).gemm(a, 0, transA ? m : k, transA, b, 0, n, c, 0, n, 0, m, 0, n, k, null,
+                  new CpuKernels.ZeroBlocks(lie, groups));
+              org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(want, c), "the flags are used, " + shape);
+            }
           }
         }
       }
