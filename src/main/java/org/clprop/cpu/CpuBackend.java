@@ -65,8 +65,9 @@ public final class CpuBackend implements Backend {
   /**
    * The input layer's forward product skips pixels black in a whole strip of 8 examples only when it
    * has at least this many units: finding and packing the live pixels costs the same per strip at any
-   * width, and below it cost more than they saved (tools/bench-zeros on Fashion-MNIST: steps 0.95x
-   * at 512 units, 1.09x at 128 and 1.08x at 256, docs/performance.md).
+   * width, and below it cost more than they saved (tools/bench-zeros, skipping against dense: 0.92 on
+   * 784-512-256-10 against 0.96 with the gradient's skipping alone; 1.02 and 1.10 on 784-256-128-10
+   * and 784-128-10 against 0.94 and 0.97 - 0.99; docs/performance.md).
    */
   private static final int MIN_SKIPPING_WIDTH = 512;
   /** Eight pixel bytes at once, for finding blocks of zeros. */
