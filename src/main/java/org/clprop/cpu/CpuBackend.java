@@ -125,7 +125,7 @@ public final class CpuBackend implements Backend {
   private boolean groupLabels;
   /** For the batch gathered: which blocks of 8 inputs of each row are not all zero (when sparseInput). */
   private CpuKernels.ZeroBlocks zeroFlags;
-  /** For the batch gathered: at which inputs each strip of 8 rows is not all zero (when sparseInput). */
+  /** For the batch gathered: at which inputs each strip of 8 rows is not all zero (when stripsMarked). */
   private CpuKernels.ZeroBlocks stripFlags;
   /** Whether stripFlags describe A(0) of the forward pass under way. */
   private boolean stripsMarked;
