@@ -65,9 +65,9 @@ public final class CpuBackend implements Backend {
   /**
    * The input layer's forward product skips pixels black in a whole strip of 8 examples only when it
    * has at least this many units: finding and packing the live pixels costs the same per strip at any
-   * width, and below it cost more than they saved (tools/bench-zeros, skipping against dense: 0.92 on
-   * 784-512-256-10 against 0.96 with the gradient's skipping alone; 1.02 and 1.10 on 784-256-128-10
-   * and 784-128-10 against 0.94 and 0.97 - 0.99; docs/performance.md).
+   * width, and below it cost more than they saved (tools/bench-zeros, skipping against dense: 0.88 on
+   * 784-512-256-10 against 0.96 with the gradient's skipping alone; 0.99 on 784-256-128-10 against
+   * 0.94 without the forward's, 1.10 on 784-128-10 against 0.97 - 0.99; docs/performance.md).
    */
   private static final int MIN_SKIPPING_WIDTH = 512;
   /** Eight pixel bytes at once, for finding blocks of zeros. */
@@ -129,9 +129,12 @@ public final class CpuBackend implements Backend {
   private CpuKernels.ZeroBlocks stripFlags;
   /** Whether stripFlags describe A(0) of the forward pass under way. */
   private boolean stripsMarked;
-  /** The batch's rows of the bound data, grouped by label (see groupByLabel). */
+  /** The batch's rows of the bound data, grouped by label (see groupByLabel), and a buffer for that. */
   private int[] batchRows;
-  private int[] labelCounts;
+  private int[] batchTmp;
+  /** Per row of the bound data: how many of its blocks of 8 inputs are not all zero; -1 until needed. */
+  private int[] liveBlocks;
+  private int[] groupCounts;
   /** Off only for measurements of what skipping gains (see StepComparison). */
   private boolean skipZeros = true;
   /** The rows the next forward pass gathers into A(0) (see selectRows). */
@@ -278,7 +281,13 @@ public final class CpuBackend implements Backend {
     order = null;
     groupLabels = inputHeldTransposed && zeroBlocks(data, s[0]) >= MIN_ZERO_BLOCKS;
     sparseInput = skipZeros && groupLabels;
-    labelCounts = new int[data.classes() + 1];
+    if (groupLabels) {
+      liveBlocks = new int[data.size()];
+      Arrays.fill(liveBlocks, -1);
+      groupCounts = new int[Math.max(data.classes(), CpuKernels.ZeroBlocks.perRow(s[0]) + 1) + 1];
+    } else {
+      liveBlocks = null;
+    }
     ensureCapacity(maxBatch);
   }
 
@@ -353,7 +362,8 @@ public final class CpuBackend implements Backend {
     soloStep = soloStart;
     try {
       if (groupLabels) {
-        groupByLabel(order, from, count, bound.labels(), labelCounts, batchRows);
+        countLiveBlocks(from, count);
+        groupByLabel(order, from, count, bound.labels(), liveBlocks, groupCounts, batchTmp, batchRows);
         selectRows(bound, batchRows, 0);
       } else {
         selectRows(bound, order, from);
@@ -487,24 +497,55 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * The rows order[from .. from+count) into out[0 .. count), grouped by label, in order within a label
-   * (a stable counting sort; {@code at} has a slot per class and one more). Examples of one class
-   * share their black margins, so that a strip of 8 rows has a pixel black in all 8 far more often
-   * (Fashion-MNIST at batch 256: 25% of (strip, pixel) pairs against 13% in shuffled order), which the
+   * The rows order[from .. from+count) into out[0 .. count), grouped by label and, within a label, by
+   * {@code density} (per row of the data), ties in their order: two stable counting sorts, by density
+   * into tmp, then by label ({@code at} has a slot per class and per density value, and one more).
+   * Examples of one class share their black margins, and of those, examples with as many live blocks
+   * share them most: a strip of 8 rows then has a pixel black in all 8 far more often (Fashion-MNIST
+   * at batch 256: 30% of (strip, pixel) pairs, 25% by label alone, 13% in shuffled order), which the
    * input layer's forward product skips. A batch is a set: its rows' order changes only the order of
    * the sums over examples.
    */
-  static void groupByLabel(int[] order, int from, int count, int[] labels, int[] at, int[] out) {
+  static void groupByLabel(int[] order, int from, int count, int[] labels, int[] density, int[] at, int[] tmp,
+      int[] out) {
     Arrays.fill(at, 0);
     for (int i = from; i < from + count; i++) {
-      at[labels[order[i]] + 1]++;
+      at[density[order[i]] + 1]++;
     }
     for (int c = 1; c < at.length; c++) {
       at[c] += at[c - 1];
     }
     for (int i = from; i < from + count; i++) {
       int r = order[i];
+      tmp[at[density[r]]++] = r;
+    }
+    Arrays.fill(at, 0);
+    for (int i = 0; i < count; i++) {
+      at[labels[tmp[i]] + 1]++;
+    }
+    for (int c = 1; c < at.length; c++) {
+      at[c] += at[c - 1];
+    }
+    for (int i = 0; i < count; i++) {
+      int r = tmp[i];
       out[at[labels[r]]++] = r;
+    }
+  }
+
+  /** liveBlocks for the rows order[from .. from+count), counted the first time a row is in a batch. */
+  private void countLiveBlocks(int from, int count) {
+    byte[] flags = zeroFlags.flags(); // free until the batch is gathered
+    int groups = CpuKernels.ZeroBlocks.perRow(s[0]);
+    for (int i = from; i < from + count; i++) {
+      int r = order[i];
+      if (liveBlocks[r] < 0) {
+        markBlocks(bound, r, s[0], flags, 0);
+        int live = 0;
+        for (int g = 0; g < groups; g++) {
+          live += flags[g];
+        }
+        liveBlocks[r] = live;
+      }
     }
   }
 
@@ -539,22 +580,8 @@ public final class CpuBackend implements Backend {
     if (stripsMarked) {
       int block = CpuKernels.ZeroBlocks.ROWS;
       for (int i = i0; i < i1; i += block) { // i0 is a multiple of the block (ROW_ALIGN)
-        markStrip(in, i * w, w, Math.min(block, i1 - i), stripFlags.flags(), i / block, stripFlags.stride());
+        k.markLive(in, i * w, w, Math.min(block, i1 - i), stripFlags.flags(), i / block, stripFlags.stride());
       }
-    }
-  }
-
-  /**
-   * flags[p*stride + g] = 1 when input p of some of the {@code rows} rows from a[at] (w apart) is not
-   * zero, else 0 (-0 is zero too).
-   */
-  static void markStrip(float[] a, int at, int w, int rows, byte[] flags, int g, int stride) {
-    for (int p = 0; p < w; p++) {
-      int bits = 0;
-      for (int r = 0; r < rows; r++) {
-        bits |= Float.floatToRawIntBits(a[at + r * w + p]);
-      }
-      flags[p * stride + g] = (bits & 0x7fffffff) != 0 ? (byte) 1 : 0;
     }
   }
 
@@ -660,6 +687,7 @@ public final class CpuBackend implements Backend {
     int strips = (rows + CpuKernels.ZeroBlocks.ROWS - 1) / CpuKernels.ZeroBlocks.ROWS;
     stripFlags = new CpuKernels.ZeroBlocks(new byte[s[0] * strips], strips);
     batchRows = new int[rows];
+    batchTmp = new int[rows];
     zOut = new float[rows * s[layers - 1]];
     rowCost = new double[rows];
     rowHit = new int[rows];

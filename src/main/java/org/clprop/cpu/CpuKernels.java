@@ -68,6 +68,12 @@ interface CpuKernels {
   /** dst[dstOff + i] = Dataset.pixel(src[srcOff + i]) = (src & 0xff) / 255 for i < n: image rows into A(0). */
   void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
+  /**
+   * flags[p*stride + g] = 1 when a[at + r*w + p] is other than +0 or -0 for some r < rows, else 0,
+   * for p < w: which inputs of a strip of rows (examples) are live, for {@link ZeroBlocks}.
+   */
+  void markLive(float[] a, int at, int w, int rows, byte[] flags, int g, int stride);
+
   /** v[off .. off+n) = g(v) = 1 / (1 + e^-v). */
   void sigmoid(float[] v, int off, int n);
 

@@ -46,6 +46,22 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void markLive(float[] a, int at, int w, int rows, byte[] flags, int g, int stride) {
+    for (int p = 0; p < w; p++) {
+      flags[p * stride + g] = live(a, at + p, w, rows);
+    }
+  }
+
+  /** 1 when a[at + r*w] is other than +0 or -0 for some r < rows, else 0. */
+  static byte live(float[] a, int at, int w, int rows) {
+    int bits = 0;
+    for (int r = 0; r < rows; r++) {
+      bits |= Float.floatToRawIntBits(a[at + r * w]);
+    }
+    return (bits & 0x7fffffff) != 0 ? (byte) 1 : 0;
+  }
+
+  @Override
   public void sigmoid(float[] v, int off, int n) {
     for (int i = off; i < off + n; i++) {
       v[i] = sigmoid(v[i]);

@@ -543,6 +543,7 @@ final class VectorKernels implements CpuKernels {
     final float[] edge = new float[MAX_ROWS * PANEL];
     final int[] column = new int[L];
     final float[] lanes = new float[L];
+    final int[] bits = new int[L];
     int columnStride = -1;
 
     /** The gather offsets of L consecutive rows of a matrix with rows {@code stride} apart. */
@@ -719,6 +720,26 @@ final class VectorKernels implements CpuKernels {
     }
     for (; i < n; i++) {
       dst[dstOff + i] = Dataset.pixel(src[srcOff + i]);
+    }
+  }
+
+  /** L inputs at a time: the rows' bits or-ed, the sign cleared, 0 or more clamped to 0 or 1. */
+  @Override
+  public void markLive(float[] a, int at, int w, int rows, byte[] flags, int g, int stride) {
+    int[] t = PANELS.get().bits;
+    int p = 0;
+    for (; p + L <= w; p += L) {
+      IntVector bits = IntVector.zero(INTS);
+      for (int r = 0; r < rows; r++) {
+        bits = bits.or((IntVector) FloatVector.fromArray(S, a, at + r * w + p).reinterpretAsInts());
+      }
+      bits.and(0x7fffffff).min(1).intoArray(t, 0);
+      for (int l = 0; l < L; l++) {
+        flags[(p + l) * stride + g] = (byte) t[l];
+      }
+    }
+    for (; p < w; p++) {
+      flags[p * stride + g] = ScalarKernels.live(a, at + p, w, rows);
     }
   }
 

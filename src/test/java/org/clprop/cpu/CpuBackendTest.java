@@ -272,16 +272,21 @@ class CpuBackendTest {
     }
   }
 
-  /** A batch grouped by label: the same rows, labels in increasing order, order kept within a label. */
+  /**
+   * A batch grouped by label, then by density: the same rows, (label, density) in increasing order,
+   * order kept among equals.
+   */
   @Test
-  void batchesAreGroupedByLabelStably() {
+  void batchesAreGroupedByLabelThenDensityStably() {
     Random r = new Random(5);
     int[] labels = new int[500];
     Arrays.setAll(labels, i -> r.nextInt(7));
+    int[] density = new int[500];
+    Arrays.setAll(density, i -> r.nextInt(12));
     int[] order = new int[500];
     Arrays.setAll(order, i -> (i * 211) % 500);
     int[] out = new int[90];
-    CpuBackend.groupByLabel(order, 37, 90, labels, new int[8], out);
+    CpuBackend.groupByLabel(order, 37, 90, labels, density, new int[13], new int[90], out);
     int[] want = Arrays.copyOfRange(order, 37, 127);
     int[] got = out.clone();
     Arrays.sort(want);
@@ -290,8 +295,8 @@ class CpuBackendTest {
     for (int i = 1; i < 90; i++) {
       int a = out[i - 1];
       int b = out[i];
-      assertTrue(labels[a] < labels[b] || labels[a] == labels[b] && position(order, a) < position(order, b),
-          "grouped and stable at " + i);
+      int byKey = labels[a] != labels[b] ? Integer.compare(labels[a], labels[b]) : Integer.compare(density[a], density[b]);
+      assertTrue(byKey < 0 || byKey == 0 && position(order, a) < position(order, b), "grouped and stable at " + i);
     }
   }
 
@@ -304,21 +309,7 @@ class CpuBackendTest {
     throw new AssertionError(row);
   }
 
-  /** markStrip: an input is live for a strip when any of its rows has other than +0 or -0 there. */
-  @Test
-  void stripsOfRowsAreMarkedLiveExactlyWhenNotAllZero() {
-    int w = 5;
-    float[] a = new float[8 * w + 3];
-    a[3 + 0 * w + 1] = -0f;
-    a[3 + 7 * w + 2] = 1e-40f; // subnormal, in the last row
-    a[3 + 2 * w + 4] = -Float.MIN_VALUE;
-    a[3 + 5 * w + 0] = 0.5f; // beyond the strip's 5 rows in the second call
-    byte[] flags = new byte[w * 3];
-    CpuBackend.markStrip(a, 3, w, 8, flags, 1, 3);
-    assertArrayEquals(new byte[] {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0}, flags);
-    CpuBackend.markStrip(a, 3, w, 5, flags, 2, 3);
-    assertArrayEquals(new byte[] {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1}, flags);
-  }
+
 
   /** markBlocks: a block is live when any of its (up to) eight features is other than +0 or -0. */
   @Test

@@ -173,6 +173,32 @@ class CpuKernelsTest {
     }
   }
 
+  /**
+   * markLive: an input is live for a strip when any of its rows has other than +0 or -0 there, in
+   * the vector bodies and the scalar tails (w = 37: two 16-float bodies, or four of 8, and a tail).
+   */
+  @Test
+  void stripsOfRowsAreMarkedLiveExactlyWhenNotAllZero() {
+    int w = 37;
+    Random r = new Random(4);
+    for (CpuKernels kern : new CpuKernels[] {SCALAR, new VectorKernels()}) {
+      for (int rows : new int[] {8, 5, 1}) {
+        float[] a = new float[3 + 8 * w];
+        byte[] want = new byte[w * 3];
+        for (int p = 0; p < w; p++) {
+          int kind = r.nextInt(5);
+          int row = r.nextInt(8);
+          float v = kind == 0 ? -0f : kind == 1 ? 1e-40f : kind == 2 ? -Float.MIN_VALUE : kind == 3 ? 0.5f : 0f;
+          a[3 + row * w + p] = v;
+          want[p * 3 + 1] = (byte) (row < rows && kind >= 1 && kind <= 3 ? 1 : 0);
+        }
+        byte[] flags = new byte[w * 3];
+        kern.markLive(a, 3, w, rows, flags, 1, 3);
+        assertArrayEquals(want, flags, kern + ", " + rows + " rows");
+      }
+    }
+  }
+
   /** Every row of C is reported once, in order, and holds its final values when it is. */
   @Test
   void finishedRowsAreReportedOnceWithTheirFinalValues() {
