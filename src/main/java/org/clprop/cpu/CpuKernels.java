@@ -26,9 +26,10 @@ interface CpuKernels {
 
   /**
    * {@link #gemm} telling {@code done} (when not null) each block of rows of C as it becomes final.
-   * With {@code zeros} a kernel may skip each p at which a block of rows of opA is zero throughout. That changes no result: fma(0, b, c)
-   * is c for any finite b (a sum that is zero throughout may differ in the sign of that zero), so a
-   * training step is the same with or without it unless B holds infinities or NaNs.
+   * With {@code zeros} a kernel may skip each p at which a block of rows of opA is zero throughout.
+   * That changes no result: fma(0, b, c) is c for any finite b (a sum that is zero throughout may
+   * differ in the sign of that zero), so a training step is the same with or without it unless B
+   * holds infinities or NaNs.
    */
   void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros);
@@ -39,7 +40,7 @@ interface CpuKernels {
    * 0. For the input layer's gradient, where opA(i, p) is feature i of example p: images have
    * black margins (28% of Fashion-MNIST's blocks of 8 pixels are black in a given image). For its
    * forward product, where opA(i, p) is pixel p of example i: a pixel black in all of 8 examples
-   * (25% of them when the examples share a label, see CpuBackend).
+   * (30% of them in batches grouped by label and live blocks, see CpuBackend.groupByLabel).
    */
   record ZeroBlocks(byte[] flags, int stride) {
     static final int ROWS = 8;
