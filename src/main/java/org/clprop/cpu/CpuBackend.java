@@ -119,8 +119,9 @@ public final class CpuBackend implements Backend {
   /** Whether the input layer's gradient product skips the blocks of inputs that are zero (see zeroBlocks). */
   private boolean sparseInput;
   /**
-   * Whether training batches are gathered grouped by label (see groupByLabel): on data with enough
-   * zero blocks, whether or not they are skipped, so that skipping never changes a result.
+   * Whether training batches are gathered grouped by label (see groupByLabel): where the forward
+   * product skips black pixels, and there whether or not they are skipped, so that skipping never
+   * changes a result.
    */
   private boolean groupLabels;
   /** For the batch gathered: which blocks of 8 inputs of each row are not all zero (when sparseInput). */
@@ -279,8 +280,9 @@ public final class CpuBackend implements Backend {
     BackendChecks.data(s, data);
     bound = data;
     order = null;
-    groupLabels = inputHeldTransposed && zeroBlocks(data, s[0]) >= MIN_ZERO_BLOCKS;
-    sparseInput = skipZeros && groupLabels;
+    boolean imageLike = inputHeldTransposed && zeroBlocks(data, s[0]) >= MIN_ZERO_BLOCKS;
+    sparseInput = skipZeros && imageLike;
+    groupLabels = imageLike && s[1] >= MIN_SKIPPING_WIDTH;
     if (groupLabels) {
       liveBlocks = new int[data.size()];
       Arrays.fill(liveBlocks, -1);
