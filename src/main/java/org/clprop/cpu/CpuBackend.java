@@ -343,12 +343,8 @@ public final class CpuBackend implements Backend {
       return;
     }
     float[] x = data.x();
-    for (; g * block < features; g++) {
-      int bits = 0;
-      for (int f = g * block; f < Math.min(features, (g + 1) * block); f++) {
-        bits |= Float.floatToRawIntBits(x[base + f]);
-      }
-      flags[at + g] = (bits & 0x7fffffff) != 0 ? (byte) 1 : 0; // -0 is zero too
+    for (; g * block < features; g++) { // -0 is zero too
+      flags[at + g] = ScalarKernels.live(x, base + g * block, 1, Math.min(block, features - g * block));
     }
   }
 
@@ -589,7 +585,7 @@ public final class CpuBackend implements Backend {
 
   /** The forward pass over n rows: gathered first (see selectRows) with {@code gather}, else already in A(0). */
   private void forwardPass(int n, boolean gather) {
-    stripsMarked = gather && sparseInput && s[1] >= MIN_SKIPPING_WIDTH;
+    stripsMarked = gather && skipZeros && groupLabels; // groupLabels: image-like and wide enough
     boolean inTask = gather && splitsRows(n, s[1]);
     if (gather && !inTask) {
       gatherInto(0, n);
