@@ -31,16 +31,12 @@ class CliWorkflowTest {
   @Test
   void trainOnDigitsThenEvaluatePrintsTheSameTestAccuracy() throws IOException {
     Path m = dir.resolve("m.npz");
-    Path png = dir.resolve("curve.png");
-    CliRun t = CliRun.of("train", "--backend", "cpu", "--out", m.toString(), "--plot", png.toString());
+    CliRun t = CliRun.of("train", "--backend", "cpu", "--out", m.toString());
     assertEquals(0, t.code(), t.toString());
     String acc = accuracy(t);
     assertTrue(Double.parseDouble(acc) >= 0.95, t.out());
     assertTrue(t.out().contains("model written to " + m), t.out());
     assertTrue(t.out().lines().filter(l -> l.startsWith("epoch ")).count() == 50, t.out());
-    byte[] png8 = Files.readAllBytes(png);
-    assertEquals((byte) 0x89, png8[0]);
-    assertEquals("PNG", new String(png8, 1, 3, StandardCharsets.US_ASCII));
     CliRun e = CliRun.of("evaluate", "--model", m.toString(), "--backend", "cpu");
     assertEquals(0, e.code(), e.toString());
     assertEquals(acc, accuracy(e));
@@ -50,6 +46,22 @@ class CliWorkflowTest {
     assertTrue(model.metaJson().contains("\"layers\": [64, 32, 10]"), model.metaJson());
     assertTrue(model.metaJson().contains("\"batch\": 32"), "under 10,000 examples the default batch is 32: "
         + model.metaJson());
+  }
+
+  @Test
+  void plotWritesTheLearningCurveAsPng() throws IOException {
+    Path m = dir.resolve("m.npz");
+    Path png = dir.resolve("curve.png");
+    CliRun t = CliRun.of("train", "--backend", "cpu", "--epochs", "3", "--out", m.toString(), "--plot", png.toString());
+    if (t.code() != 0 && t.err().contains("cannot draw")) {
+      // A runtime without AWT's native font libraries (a bare GPU machine): the model is still written.
+      assertTrue(Files.size(m) > 0, t.toString());
+      requireOrSkip("this Java runtime cannot draw: " + t.err().strip());
+    }
+    assertEquals(0, t.code(), t.toString());
+    byte[] png8 = Files.readAllBytes(png);
+    assertEquals((byte) 0x89, png8[0]);
+    assertEquals("PNG", new String(png8, 1, 3, StandardCharsets.US_ASCII));
   }
 
   @Test
