@@ -167,11 +167,28 @@ class CpuBackendTest {
    */
   @Test
   void aColumnSplitInputLayerTrainsBitwiseTheSameForAnyThreadCount() {
-    int[] sizes = {17, 100, 10};
+    // 64 x 17 x 400 multiply-adds: enough work for three parts (CpuBackend.PART_WORK).
+    int[] sizes = {17, 400, 10};
     Dataset data = Tensors.randomData(300, 17, 10, 8);
     Run one = train(sizes, data, 1);
     assertArrayEquals(one.parameters(), train(sizes, data, 2).parameters());
     assertArrayEquals(one.parameters(), train(sizes, data, 3).parameters());
+  }
+
+  /** Each part gets at least CpuBackend.PART_WORK multiply-adds: many cores do not split small work. */
+  @Test
+  void anOperationRunsAsManyPartsAsItsWorkIsWorth() {
+    try (CpuBackend b = new CpuBackend(new int[] {64, 32, 10}, 16)) {
+      b.parallelFromTheStart();
+      assertEquals(1, b.threadsFor(32 * 64 * 32), "digits' first product at batch 32");
+      assertEquals(1, b.threadsFor(32 * 32 * 10));
+      assertEquals(3, b.threadsFor(3 * 65_536 + 5));
+      assertEquals(16, b.threadsFor(128L * 784 * 128), "Fashion-MNIST's first product at batch 128");
+    }
+    try (CpuBackend b = new CpuBackend(new int[] {64, 32, 10}, 2)) {
+      b.parallelFromTheStart();
+      assertEquals(2, b.threadsFor(1L << 30), "never more parts than threads");
+    }
   }
 
   @Test
@@ -331,7 +348,7 @@ class CpuBackendTest {
   /** The first steps on one thread (while the JIT compiles), then all: the same bits as all along. */
   @Test
   void theOneThreadStartChangesNoBit() {
-    int[] sizes = {129, 33, 10};
+    int[] sizes = {129, 66, 10};
     Dataset data = Tensors.randomData(300, 129, 10, 8);
     float[][] got = new float[2][];
     for (int run = 0; run < 2; run++) {
@@ -345,7 +362,7 @@ class CpuBackendTest {
         int[] order = new int[300];
         Arrays.setAll(order, i -> (i * 7) % 300);
         b.setOrder(order);
-        // 150 steps, past the one-thread start; 32 x 129 x 33 multiply-adds are enough to split.
+        // 150 steps, past the one-thread start; 30 x 129 x 66 multiply-adds are enough to split.
         for (int epoch = 0; epoch < 15; epoch++) {
           for (int from = 0; from < 300; from += 30) {
             b.trainStep(from, 30, 0.1);
