@@ -3,6 +3,9 @@ package org.clprop.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.clprop.data.DataFormatException;
 import org.clprop.opencl.OpenClException;
 import picocli.CommandLine;
@@ -14,10 +17,20 @@ import picocli.CommandLine.Command;
  * trace only under {@code --verbose}.
  */
 @Command(name = "clprop", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Trains fully connected sigmoid networks by backpropagation, on OpenCL devices or the CPU.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GradCommand.class,
-        DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    description = "Trains fully connected sigmoid networks by backpropagation, on OpenCL devices or the CPU.")
 public final class Main {
+  /** The subcommands, in the order the help lists them. */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("train", TrainCommand::new);
+    COMMANDS.put("evaluate", EvaluateCommand::new);
+    COMMANDS.put("predict", PredictCommand::new);
+    COMMANDS.put("grad", GradCommand::new);
+    COMMANDS.put("devices", DevicesCommand::new);
+    COMMANDS.put("bench", BenchCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -39,6 +52,14 @@ public final class Main {
     System.setProperty(CliLogging.LEVEL, verbose ? "INFO" : "WARN");
     boolean showTrace = verbose;
     CommandLine cli = new CommandLine(new Main());
+    // picocli builds a command's model from its annotations, about 10 ms each: when the first
+    // argument names a subcommand, only that one is built (the help command lists them all).
+    Supplier<Object> named = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+    if (named != null) {
+      cli.addSubcommand(args[0], named.get());
+    } else {
+      COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((e, a) -> {

@@ -36,6 +36,23 @@ class CliErrorsTest {
     return p;
   }
 
+  /**
+   * Only the named subcommand's model is built (Main); the help still lists every one, the help
+   * command describes any, and a misspelt subcommand is a usage error.
+   */
+  @Test
+  void helpListsEverySubcommandAndAMisspeltOneIsAUsageError() throws IOException {
+    CliRun help = CliRun.of("--help");
+    assertEquals(0, help.code(), help.toString());
+    for (String c : List.of("train", "evaluate", "predict", "grad", "devices", "bench", "help")) {
+      assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(c + " ")), c + " missing from\n" + help.out());
+    }
+    CliRun about = CliRun.of("help", "predict");
+    assertEquals(0, about.code(), about.toString());
+    assertTrue(about.out().startsWith("Usage: clprop predict"), about.out());
+    fails(2, new String[] {"trian", "--epochs", "1"}, "trian");
+  }
+
   /** Runs, checks the exit code and that stderr holds every fragment, on one line, without a stack trace. */
   private void fails(int code, String[] args, String... fragments) throws IOException {
     List<Path> before = files();
