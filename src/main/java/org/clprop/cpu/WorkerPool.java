@@ -25,11 +25,20 @@ final class WorkerPool implements AutoCloseable {
   private final Thread[] workers;
   private final AtomicInteger remaining = new AtomicInteger();
   private volatile Task task;
-  private volatile int parts;
-  private volatile int generation;
+  /**
+   * The current operation: its number in the high 32 bits, its count of parts in the low ones,
+   * published in one write after the task. A worker reads both at once: with a count read apart
+   * from the number, a worker left out of one operation could take the count of the next, run a
+   * part of it early, and run it again when it saw that operation's number.
+   */
+  private volatile long job;
+  /** The caller's count of operations; workers read it only through job. */
+  private int generation;
   private volatile boolean closed;
   private volatile Throwable failure;
   private volatile Thread caller;
+  /** Run by a worker between seeing an operation and taking its part, for tests that delay it. */
+  volatile Runnable afterWake;
 
   WorkerPool(int threads) {
     if (threads < 1) {
@@ -57,9 +66,9 @@ final class WorkerPool implements AutoCloseable {
     }
     caller = Thread.currentThread();
     task = t;
-    parts = n;
     remaining.set(n - 1);
     generation++;
+    job = (long) generation << 32 | n;
     for (int i = 0; i < n - 1; i++) {
       LockSupport.unpark(workers[i]);
     }
@@ -104,26 +113,34 @@ final class WorkerPool implements AutoCloseable {
    * often: this loop is entered once, and tools/clprop stops C2 from replacing running loops.
    */
   private void workLoop(int index) {
-    for (int seen = awaitWork(0); !closed; seen = awaitWork(seen)) {
-      runPart(index);
+    for (long seen = awaitWork(0); !closed; seen = awaitWork(seen)) {
+      Runnable hook = afterWake;
+      if (hook != null) {
+        hook.run();
+      }
+      runPart(index, (int) seen);
     }
   }
 
-  /** The generation of the next operation after {@code seen} (returns early when the pool closes). */
-  private int awaitWork(int seen) {
+  /** The next operation's job after {@code seen}'s (returns early when the pool closes). */
+  private long awaitWork(long seen) {
     long start = System.nanoTime();
-    while (generation == seen && !closed) {
+    long j;
+    while ((j = job) >>> 32 == seen >>> 32 && !closed) {
       if (System.nanoTime() - start < SPIN_NANOS) {
         Thread.onSpinWait();
       } else {
         LockSupport.park(this);
       }
     }
-    return generation;
+    return j;
   }
 
-  /** This worker's part of the current operation, if it has one; the last to finish wakes the caller. */
-  private void runPart(int index) {
+  /**
+   * This worker's part of an operation of {@code parts} parts, if it has one; the last to finish
+   * wakes the caller. The caller waits for every part, so the task stays in place while one runs.
+   */
+  private void runPart(int index, int parts) {
     if (index < parts) {
       try {
         task.run(index, parts);
