@@ -35,6 +35,33 @@ interface CpuKernels {
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros);
 
   /**
+   * {@link #gemm} with A not transposed and B given as panels of {@link #panelWidth()} columns, each
+   * holding all k rows: B[p, j] = bp[(j / w) * k * w + p * w + j % w] for w the panel width (see
+   * {@link #toPanels}). j0 is a multiple of w. A product whose B changes only once per training step
+   * (the input layer's weights) keeps its panels instead of packing B at every call.
+   */
+  void gemmPanels(float[] a, int aOff, int lda, float[] bp, float[] c, int cOff, int ldc,
+      int i0, int i1, int j0, int j1, int k, ZeroBlocks zeros);
+
+  /** Columns per panel of {@link #gemmPanels}' B. */
+  int panelWidth();
+
+  /**
+   * B[p, j] = b[bOff + p * ldb + j] into panels of w columns for {@link #gemmPanels}, for p in
+   * [p0, p1) and j in [j0, j1) of a B of k rows: bp[(j / w) * k * w + p * w + j % w].
+   */
+  static void toPanels(float[] b, int bOff, int ldb, int k, int w, int p0, int p1, int j0, int j1, float[] bp) {
+    for (int j = j0; j < j1; ) {
+      int q = j / w;
+      int end = Math.min(j1, (q + 1) * w);
+      for (int p = p0; p < p1; p++) {
+        System.arraycopy(b, bOff + p * ldb + j, bp, q * k * w + p * w + j % w, end - j);
+      }
+      j = end;
+    }
+  }
+
+  /**
    * Which blocks of {@link #ROWS} consecutive rows of opA are zero throughout at each p:
    * {@code flags[p*stride + i/ROWS]} is 1 when some opA(i', p) with i' in that block is not zero, else
    * 0. For the input layer's gradient, where opA(i, p) is feature i of example p: images have

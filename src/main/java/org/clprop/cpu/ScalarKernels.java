@@ -24,6 +24,28 @@ final class ScalarKernels implements CpuKernels {
     }
   }
 
+  /** Any width serves the plain loops; this one matches AVX-512's two vectors. */
+  private static final int PANEL = 32;
+
+  @Override
+  public int panelWidth() {
+    return PANEL;
+  }
+
+  @Override
+  public void gemmPanels(float[] a, int aOff, int lda, float[] bp, float[] c, int cOff, int ldc,
+      int i0, int i1, int j0, int j1, int k, ZeroBlocks zeros) {
+    for (int i = i0; i < i1; i++) {
+      int ci = cOff + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float av = a[aOff + i * lda + p];
+        for (int j = j0; j < j1; j++) {
+          c[ci + j] = Math.fma(av, bp[(j / PANEL) * k * PANEL + p * PANEL + j % PANEL], c[ci + j]);
+        }
+      }
+    }
+  }
+
   @Override
   public void gemmDot(float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {

@@ -69,7 +69,24 @@ final class VectorKernels implements CpuKernels {
   }
 
   @Override
+  public int panelWidth() {
+    return PANEL;
+  }
+
+  @Override
+  public void gemmPanels(float[] a, int aOff, int lda, float[] bp, float[] c, int cOff, int ldc,
+      int i0, int i1, int j0, int j1, int k, ZeroBlocks zeros) {
+    product(a, aOff, lda, false, bp, 0, 0, true, c, cOff, ldc, i0, i1, j0, j1, k, null, zeros);
+  }
+
+  @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros) {
+    product(a, aOff, lda, transA, b, bOff, ldb, false, c, cOff, ldc, i0, i1, j0, j1, k, done, zeros);
+  }
+
+  /** gemm, or with {@code inPanels} gemmPanels (B already in panels of all k rows: no packing). */
+  private void product(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb, boolean inPanels,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros) {
     if (i0 >= i1 || j0 >= j1) {
       return;
@@ -84,7 +101,10 @@ final class VectorKernels implements CpuKernels {
     int panels = (j1 - j0 + PANEL - 1) / PANEL;
     for (int pb = 0; pb < k; pb += KC) {
       int depth = Math.min(KC, k - pb);
-      float[] bp = w.packB(b, bOff + pb * ldb, ldb, j0, j1, depth);
+      float[] bp = inPanels ? b : w.packB(b, bOff + pb * ldb, ldb, j0, j1, depth);
+      // Panel q of this slab starts at bq + q * bStep; its row p at + p * PANEL.
+      int bq = inPanels ? (j0 / PANEL) * k * PANEL + pb * PANEL : 0;
+      int bStep = inPanels ? k * PANEL : depth * PANEL;
       for (int i = i0; i < i1; i += this.rows) {
         int rows = Math.min(this.rows, i1 - i);
         int from = aOff + i * si + pb * sp;
@@ -96,10 +116,10 @@ final class VectorKernels implements CpuKernels {
             int j = j0 + q * PANEL;
             int cols = Math.min(PANEL, j1 - j);
             if (cols == PANEL) {
-              tileLive(w.a, w.live, live, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc);
+              tileLive(w.a, w.live, live, bp, bq + q * bStep, c, cOff + i * ldc + j, ldc);
             } else {
               float[] t = w.toEdge(c, cOff + i * ldc + j, ldc, rows, cols);
-              tileLive(w.a, w.live, live, bp, q * depth * PANEL, t, 0, PANEL);
+              tileLive(w.a, w.live, live, bp, bq + q * bStep, t, 0, PANEL);
               w.fromEdge(c, cOff + i * ldc + j, ldc, rows, cols);
             }
           }
@@ -112,12 +132,12 @@ final class VectorKernels implements CpuKernels {
             int cols = Math.min(PANEL, j1 - j);
             if (direct && cols == PANEL) {
               if (this.rows == MAX_ROWS) {
-                tileRows8(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+                tileRows8(a, aOff + i * lda + pb, lda, bp, bq + q * bStep, c, cOff + i * ldc + j, ldc, depth);
               } else {
-                tileRows(a, aOff + i * lda + pb, lda, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+                tileRows(a, aOff + i * lda + pb, lda, bp, bq + q * bStep, c, cOff + i * ldc + j, ldc, depth);
               }
             } else if (rows == this.rows && cols == PANEL) {
-              tile(ap, bp, q * depth * PANEL, c, cOff + i * ldc + j, ldc, depth);
+              tile(ap, bp, bq + q * bStep, c, cOff + i * ldc + j, ldc, depth);
             } else {
               if (direct) {
                 ap = w.packA(a, from, si, sp, rows, this.rows, depth);
@@ -125,7 +145,7 @@ final class VectorKernels implements CpuKernels {
               }
               // An edge: through a full-sized copy of the block, so that one tile serves every shape.
               float[] t = w.toEdge(c, cOff + i * ldc + j, ldc, rows, cols);
-              tile(ap, bp, q * depth * PANEL, t, 0, PANEL, depth);
+              tile(ap, bp, bq + q * bStep, t, 0, PANEL, depth);
               w.fromEdge(c, cOff + i * ldc + j, ldc, rows, cols);
             }
           }

@@ -4,6 +4,7 @@ import static org.clprop.testutil.Tensors.assertClose;
 import static org.clprop.testutil.Tensors.widen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -343,6 +344,36 @@ class CpuBackendTest {
     px[7] = (byte) 200;
     CpuBackend.markBlocks(Dataset.ofPixels(px, new int[] {0}, 19, 2), 0, 19, flags, 0);
     assertArrayEquals(new byte[] {1, 0, 0, 1}, flags);
+  }
+
+  /**
+   * The input layer's weights are kept a second time in the panels its forward product reads; after
+   * training steps (on 1 and 2 threads, the update splitting its rows between them) they must be
+   * exactly the weights: predictions equal those of a backend given the trained parameters afresh.
+   */
+  @Test
+  void theForwardProductsPanelsFollowEveryUpdate() {
+    int[] sizes = {129, 70, 10};
+    Dataset data = Tensors.randomData(300, 129, 10, 6);
+    for (int threads : new int[] {1, 2}) {
+      try (CpuBackend trained = new CpuBackend(sizes, threads); CpuBackend fresh = new CpuBackend(sizes, threads)) {
+        trained.parallelFromTheStart();
+        trained.setParameters(Network.initialise(sizes, 4).toFlatFloats());
+        trained.setOptimizer(Optimizer.adam(0.01));
+        trained.bindTrainingSet(data, 64);
+        int[] order = new int[300];
+        Arrays.setAll(order, i -> i);
+        trained.setOrder(order);
+        float[] before = trained.predictProbabilities(data.x(), 300);
+        for (int from = 0; from < 300; from += 64) {
+          trained.trainStep(from, Math.min(64, 300 - from), 0.1);
+        }
+        fresh.setParameters(trained.parameters());
+        float[] got = trained.predictProbabilities(data.x(), 300);
+        assertArrayEquals(fresh.predictProbabilities(data.x(), 300), got, threads + " threads");
+        assertFalse(Arrays.equals(before, got), "the steps changed the predictions");
+      }
+    }
   }
 
   /** The first steps on one thread (while the JIT compiles), then all: the same bits as all along. */

@@ -174,6 +174,51 @@ class CpuKernelsTest {
   }
 
   /**
+   * B given as panels of all k rows (the held input layer's forward): the same bits as gemm on B
+   * row-major, for both kernels, with and without zero blocks of A, a last panel part full, k across
+   * the vector kernel's slab of 256, and the columns split at a panel boundary (two threads).
+   */
+  @Test
+  void theProductOnBInPanelsEqualsTheProductOnBInRows() {
+    Random r = new Random(31);
+    for (CpuKernels kern : new CpuKernels[] {SCALAR, new VectorKernels(4), new VectorKernels(8)}) {
+      int w = kern.panelWidth();
+      for (int n : new int[] {w, 3 * w, 3 * w + 5}) {
+        for (int k : new int[] {1, 37, 300}) {
+          int m = 40;
+          float[] a = random(r, m * k);
+          int groups = m / 8;
+          byte[] flags = new byte[k * groups];
+          for (int p = 0; p < k; p++) {
+            for (int g = 0; g < groups; g++) {
+              boolean zero = r.nextInt(3) == 0;
+              for (int i = g * 8; i < g * 8 + 8; i++) {
+                a[i * k + p] = zero ? 0f : a[i * k + p];
+              }
+              flags[p * groups + g] = (byte) (zero ? 0 : 1);
+            }
+          }
+          float[] b = random(r, k * n + 3);
+          float[] c0 = random(r, m * n);
+          float[] want = c0.clone();
+          SCALAR.gemm(a, 0, k, false, b, 3, n, want, 0, n, 0, m, 0, n, k);
+          float[] bp = new float[(n + w - 1) / w * w * k];
+          CpuKernels.toPanels(b, 3, n, k, w, 0, k / 2, 0, n, bp);
+          CpuKernels.toPanels(b, 3, n, k, w, k / 2, k, 0, Math.min(w + 1, n), bp);
+          CpuKernels.toPanels(b, 3, n, k, w, k / 2, k, Math.min(w + 1, n), n, bp);
+          for (CpuKernels.ZeroBlocks zeros : new CpuKernels.ZeroBlocks[] {null, new CpuKernels.ZeroBlocks(flags, groups)}) {
+            float[] c = c0.clone();
+            int split = n > w ? w : n;
+            kern.gemmPanels(a, 0, k, bp, c, 0, n, 0, m, 0, split, k, zeros);
+            kern.gemmPanels(a, 0, k, bp, c, 0, n, 0, m, split, n, k, zeros);
+            assertArrayEquals(want, c, kern + ", " + m + "x" + n + "x" + k + (zeros == null ? "" : ", zero blocks"));
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * markLive: an input is live for a strip when any of its rows has other than +0 or -0 there, in
    * the vector bodies and the scalar tails (w = 37: two 16-float bodies, or four of 8, and a tail).
    */
