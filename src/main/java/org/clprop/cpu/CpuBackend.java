@@ -185,11 +185,11 @@ public final class CpuBackend implements Backend {
     updateParams = Network.parameterCount(s) - (inputHeldTransposed ? thetaOff[1] : 0);
     theta = new float[Network.parameterCount(s)];
     grad = new float[theta.length];
+    int w = k.panelWidth();
     wt = new float[layers - 1][];
     for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
-      wt[l] = new float[s[l] * s[l + 1]];
+      wt[l] = new float[inPanels(l) ? (s[l + 1] + w - 1) / w * w * s[l] : s[l] * s[l + 1]];
     }
-    int w = k.panelWidth();
     inputPanels = inputHeldTransposed ? new float[(s[1] + w - 1) / w * w * s[0]] : null;
     colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
@@ -725,7 +725,26 @@ public final class CpuBackend implements Backend {
   /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1), with the given kernels' transpose. */
   private void refreshTranspose(CpuKernels with, int l, int j0, int j1) {
     int cols = s[l] + 1;
-    with.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
+    if (!inPanels(l)) {
+      with.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
+      return;
+    }
+    // Panel q holds W' for units [q w, q w + w): the transpose of those rows of W, w wide.
+    int w = k.panelWidth();
+    for (int j = j0; j < j1; ) {
+      int q = j / w;
+      int end = Math.min(j1, (q + 1) * w);
+      with.transpose(theta, thetaOff[l] + j * cols + 1, cols, wt[l], q * s[l] * w + j - q * w, w, end - j, s[l]);
+      j = end;
+    }
+  }
+
+  /**
+   * Whether W' of layer l is held in the panels of CpuKernels.gemmPanels: when only the forward
+   * product reads it (no packing at every step); the narrow hidden delta's dot products read it by rows.
+   */
+  private boolean inPanels(int l) {
+    return s[l + 1] >= WIDE && s[l] >= WIDE;
   }
 
   /** Splits [0, size) into {@code parts} blocks, each a multiple of {@code align} but the last. */
@@ -789,7 +808,11 @@ public final class CpuBackend implements Backend {
       if (held) {
         k.gemmPanels(act[l], 0, in, inputPanels, c, 0, out, i0, i1, j0, j1, in, stripsMarked ? stripFlags : null);
       } else if (out >= WIDE) {
-        k.gemm(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
+        if (inPanels(l)) {
+          k.gemmPanels(act[l], 0, in, wt[l], c, 0, out, i0, i1, j0, j1, in, null);
+        } else {
+          k.gemm(act[l], 0, in, false, wt[l], 0, out, c, 0, out, i0, i1, j0, j1, in);
+        }
       } else {
         k.gemmDot(act[l], 0, in, theta, thetaOff[l] + 1, cols, c, 0, out, i0, i1, j0, j1, in);
       }

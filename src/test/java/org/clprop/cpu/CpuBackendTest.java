@@ -347,13 +347,14 @@ class CpuBackendTest {
   }
 
   /**
-   * The input layer's weights are kept a second time in the panels its forward product reads; after
-   * training steps (on 1 and 2 threads, the update splitting its rows between them) they must be
-   * exactly the weights: predictions equal those of a backend given the trained parameters afresh.
+   * The weights of the input layer and of wide hidden layers are kept a second time in the panels
+   * their forward products read; after training steps (on 1 and 2 threads, the update splitting their
+   * rows between them) they must be exactly the weights: predictions equal those of a backend given
+   * the trained parameters afresh.
    */
   @Test
   void theForwardProductsPanelsFollowEveryUpdate() {
-    int[] sizes = {129, 70, 10};
+    int[] sizes = {129, 70, 40, 10};
     Dataset data = Tensors.randomData(300, 129, 10, 6);
     for (int threads : new int[] {1, 2}) {
       try (CpuBackend trained = new CpuBackend(sizes, threads); CpuBackend fresh = new CpuBackend(sizes, threads)) {
