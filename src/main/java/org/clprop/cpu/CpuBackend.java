@@ -95,6 +95,8 @@ public final class CpuBackend implements Backend {
    * kept current by the update: packing it afresh took each thread 225 us of a 784-512-256-10 step.
    */
   private final float[] inputPanels;
+  /** W of hidden layer l (l >= 1, at least WIDE inputs) in the panels its delta product reads, else null. */
+  private final float[][] weightPanels;
   private final WorkerPool pool;
   private final CpuKernels k;
   /**
@@ -191,6 +193,10 @@ public final class CpuBackend implements Backend {
       wt[l] = new float[inPanels(l) ? (s[l + 1] + w - 1) / w * w * s[l] : s[l] * s[l + 1]];
     }
     inputPanels = inputHeldTransposed ? new float[(s[1] + w - 1) / w * w * s[0]] : null;
+    weightPanels = new float[layers - 1][];
+    for (int l = 1; l + 1 < layers; l++) {
+      weightPanels[l] = s[l] >= WIDE ? new float[(s[l] + w - 1) / w * w * s[l + 1]] : null;
+    }
     colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
     forward = new ForwardTask();
@@ -225,6 +231,9 @@ public final class CpuBackend implements Backend {
     }
     if (inputHeldTransposed) {
       CpuKernels.toPanels(theta, s[1], s[1], s[0], k.panelWidth(), 0, s[0], 0, s[1], inputPanels);
+    }
+    for (int l = 1; l + 1 < layers; l++) {
+      refreshWeightPanels(l, 0, s[l + 1]);
     }
   }
 
@@ -739,6 +748,13 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  /** Rows [j0, j1) of W(l) (units of layer l + 1) into its delta product's panels, where it has them. */
+  private void refreshWeightPanels(int l, int j0, int j1) {
+    if (weightPanels[l] != null) {
+      CpuKernels.toPanels(theta, thetaOff[l] + 1, s[l] + 1, s[l + 1], k.panelWidth(), j0, j1, 0, s[l], weightPanels[l]);
+    }
+  }
+
   /**
    * Whether W' of layer l is held in the panels of CpuKernels.gemmPanels: when only the forward
    * product reads it (no packing at every step); the narrow hidden delta's dot products read it by rows.
@@ -980,7 +996,7 @@ public final class CpuBackend implements Backend {
         Arrays.fill(d, i * in + c0, i * in + c1, 0f);
       }
       if (in >= WIDE) {
-        k.gemm(delta[l + 1], 0, out, false, theta, thetaOff[l] + 1, in + 1, d, 0, in, i0, i1, c0, c1, out);
+        k.gemmPanels(delta[l + 1], 0, out, weightPanels[l], d, 0, in, i0, i1, c0, c1, out, null);
       } else {
         k.gemmDot(delta[l + 1], 0, out, wt[l], 0, out, d, 0, in, i0, i1, c0, c1, out);
       }
@@ -1029,6 +1045,7 @@ public final class CpuBackend implements Backend {
         }
         if (lo < hi) {
           refreshTranspose(k, l, lo, hi);
+          refreshWeightPanels(l, lo, hi);
         }
         base += rows;
       }

@@ -348,12 +348,12 @@ class CpuBackendTest {
 
   /**
    * The weights of the input layer and of wide hidden layers are kept a second time in the panels
-   * their forward products read; after training steps (on 1 and 2 threads, the update splitting their
+   * their forward and delta products read; after training steps (on 1 and 2 threads, the update splitting their
    * rows between them) they must be exactly the weights: predictions equal those of a backend given
-   * the trained parameters afresh.
+   * the trained parameters afresh, and so do gradients.
    */
   @Test
-  void theForwardProductsPanelsFollowEveryUpdate() {
+  void theProductsPanelsFollowEveryUpdate() {
     int[] sizes = {129, 70, 40, 10};
     Dataset data = Tensors.randomData(300, 129, 10, 6);
     for (int threads : new int[] {1, 2}) {
@@ -373,6 +373,11 @@ class CpuBackendTest {
         float[] got = trained.predictProbabilities(data.x(), 300);
         assertArrayEquals(fresh.predictProbabilities(data.x(), 300), got, threads + " threads");
         assertFalse(Arrays.equals(before, got), "the steps changed the predictions");
+        // The hidden deltas' products read W in panels too: the gradients must agree as well.
+        float[] gt = new float[trained.parameters().length];
+        float[] gf = new float[gt.length];
+        assertEquals(fresh.costAndGradient(data, 0.1, gf), trained.costAndGradient(data, 0.1, gt));
+        assertArrayEquals(gf, gt, threads + " threads: gradients");
       }
     }
   }
