@@ -190,7 +190,9 @@ public final class CpuBackend implements Backend {
     int w = k.panelWidth();
     wt = new float[layers - 1][];
     for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
-      wt[l] = new float[inPanels(l) ? (s[l + 1] + w - 1) / w * w * s[l] : s[l] * s[l + 1]];
+      // Read by the forward product when it is wide, by the hidden delta's dot products when that is narrow.
+      boolean read = s[l + 1] >= WIDE || l >= 1 && s[l] < WIDE;
+      wt[l] = !read ? null : new float[inPanels(l) ? (s[l + 1] + w - 1) / w * w * s[l] : s[l] * s[l + 1]];
     }
     inputPanels = inputHeldTransposed ? new float[(s[1] + w - 1) / w * w * s[0]] : null;
     weightPanels = new float[layers - 1][];
@@ -734,6 +736,9 @@ public final class CpuBackend implements Backend {
   /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1), with the given kernels' transpose. */
   private void refreshTranspose(CpuKernels with, int l, int j0, int j1) {
     int cols = s[l] + 1;
+    if (wt[l] == null) {
+      return;
+    }
     if (!inPanels(l)) {
       with.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
       return;
