@@ -192,12 +192,12 @@ public final class CpuBackend implements Backend {
     for (int l = inputHeldTransposed ? 1 : 0; l + 1 < layers; l++) {
       // Read by the forward product when it is wide, by the hidden delta's dot products when that is narrow.
       boolean read = s[l + 1] >= WIDE || l >= 1 && s[l] < WIDE;
-      wt[l] = !read ? null : new float[inPanels(l) ? (s[l + 1] + w - 1) / w * w * s[l] : s[l] * s[l + 1]];
+      wt[l] = !read ? null : new float[inPanels(l) ? CpuKernels.panelsLength(s[l + 1], s[l], w) : s[l] * s[l + 1]];
     }
-    inputPanels = inputHeldTransposed ? new float[(s[1] + w - 1) / w * w * s[0]] : null;
+    inputPanels = inputHeldTransposed ? new float[CpuKernels.panelsLength(s[1], s[0], w)] : null;
     weightPanels = new float[layers - 1][];
     for (int l = 1; l + 1 < layers; l++) {
-      weightPanels[l] = s[l] >= WIDE ? new float[(s[l] + w - 1) / w * w * s[l + 1]] : null;
+      weightPanels[l] = s[l] >= WIDE ? new float[CpuKernels.panelsLength(s[l], s[l + 1], w)] : null;
     }
     colSum = new float[Arrays.stream(s).max().getAsInt()];
     pool = new WorkerPool(threads);
@@ -735,10 +735,10 @@ public final class CpuBackend implements Backend {
 
   /** W(l)'[c, j] = Theta(l)[j, c + 1] for rows j in [j0, j1), with the given kernels' transpose. */
   private void refreshTranspose(CpuKernels with, int l, int j0, int j1) {
-    int cols = s[l] + 1;
     if (wt[l] == null) {
       return;
     }
+    int cols = s[l] + 1;
     if (!inPanels(l)) {
       with.transpose(theta, thetaOff[l] + j0 * cols + 1, cols, wt[l], j0, s[l + 1], j1 - j0, s[l]);
       return;
@@ -746,9 +746,8 @@ public final class CpuBackend implements Backend {
     // Panel q holds W' for units [q w, q w + w): the transpose of those rows of W, w wide.
     int w = k.panelWidth();
     for (int j = j0; j < j1; ) {
-      int q = j / w;
-      int end = Math.min(j1, (q + 1) * w);
-      with.transpose(theta, thetaOff[l] + j * cols + 1, cols, wt[l], q * s[l] * w + j - q * w, w, end - j, s[l]);
+      int end = Math.min(j1, (j / w + 1) * w);
+      with.transpose(theta, thetaOff[l] + j * cols + 1, cols, wt[l], CpuKernels.panelIndex(0, j, s[l], w), w, end - j, s[l]);
       j = end;
     }
   }

@@ -52,13 +52,22 @@ interface CpuKernels {
    */
   static void toPanels(float[] b, int bOff, int ldb, int k, int w, int p0, int p1, int j0, int j1, float[] bp) {
     for (int j = j0; j < j1; ) {
-      int q = j / w;
-      int end = Math.min(j1, (q + 1) * w);
+      int end = Math.min(j1, (j / w + 1) * w);
       for (int p = p0; p < p1; p++) {
-        System.arraycopy(b, bOff + p * ldb + j, bp, q * k * w + p * w + j % w, end - j);
+        System.arraycopy(b, bOff + p * ldb + j, bp, panelIndex(p, j, k, w), end - j);
       }
       j = end;
     }
+  }
+
+  /** Where B[p, j] of a B of k rows lies in its panels of w columns. */
+  static int panelIndex(int p, int j, int k, int w) {
+    return (j / w) * k * w + p * w + j % w;
+  }
+
+  /** The length of the panels of w columns holding a B of k rows and the given width (the last panel padded). */
+  static int panelsLength(int width, int k, int w) {
+    return (width + w - 1) / w * w * k;
   }
 
   /**

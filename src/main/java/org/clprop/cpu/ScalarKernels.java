@@ -40,7 +40,7 @@ final class ScalarKernels implements CpuKernels {
       for (int p = 0; p < k; p++) {
         float av = a[aOff + i * lda + p];
         for (int j = j0; j < j1; j++) {
-          c[ci + j] = Math.fma(av, bp[(j / PANEL) * k * PANEL + p * PANEL + j % PANEL], c[ci + j]);
+          c[ci + j] = Math.fma(av, bp[CpuKernels.panelIndex(p, j, k, PANEL)], c[ci + j]);
         }
       }
     }
