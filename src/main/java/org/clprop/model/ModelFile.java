@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.clprop.core.Matrix;
 import org.clprop.core.Network;
 import org.clprop.data.DataFormatException;
@@ -23,11 +21,17 @@ import org.clprop.npy.Npz;
  * atomic: a crash leaves the old file or the whole new one.
  */
 public final class ModelFile {
-  private static final Pattern CLASS_NAMES = Pattern.compile("\"classNames\"\\s*:\\s*\\[(.*?)\\]", Pattern.DOTALL);
-  private static final Pattern JSON_STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-  /** A loaded model: the network, its class names (may be empty) and the raw meta.json (may be empty). */
-  public record Model(Network network, List<String> classNames, String metaJson) {}
+  /**
+   * A loaded model: the network, its class names (empty when the file names none) and the fields
+   * of its meta.json (empty for a file without one, such as one written by NumPy): strings,
+   * Doubles, Booleans, nulls, Lists and Maps.
+   */
+  public record Model(Network network, List<String> classNames, Map<String, Object> meta) {
+    public Model {
+      classNames = List.copyOf(classNames);
+      meta = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+    }
+  }
 
   private ModelFile() {}
 
@@ -56,7 +60,7 @@ public final class ModelFile {
     meta.put("clprop", version());
     meta.put("layers", net.sizes());
     meta.putAll(fields);
-    return Json.object(meta);
+    return MetaJson.write(meta);
   }
 
   public static Model load(Path file) {
@@ -88,22 +92,26 @@ public final class ModelFile {
     if (thetas.isEmpty()) {
       throw new DataFormatException(file + ": no array theta1 (has " + c.arrays().keySet() + "): not a clprop model");
     }
-    byte[] meta = c.other().get("meta.json");
-    String json = meta == null ? "" : new String(meta, StandardCharsets.UTF_8);
+    byte[] bytes = c.other().get("meta.json");
+    Map<String, Object> meta;
+    try {
+      meta = MetaJson.read(bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(file + ": meta.json is not valid JSON (" + e.getMessage() + ")", e);
+    }
     int[] s = sizes.stream().mapToInt(Integer::intValue).toArray();
-    return new Model(new Network(s, thetas), classNames(json), json);
+    return new Model(new Network(s, thetas), classNames(file, meta), meta);
   }
 
-  static List<String> classNames(String json) {
-    List<String> names = new ArrayList<>();
-    Matcher m = CLASS_NAMES.matcher(json);
-    if (m.find()) {
-      Matcher s = JSON_STRING.matcher(m.group(1));
-      while (s.find()) {
-        names.add(s.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
-      }
+  private static List<String> classNames(Path file, Map<String, Object> meta) {
+    Object v = meta.get("classNames");
+    if (v == null) {
+      return List.of();
     }
-    return names;
+    if (v instanceof List<?> l && l.stream().allMatch(String.class::isInstance)) {
+      return l.stream().map(String.class::cast).toList();
+    }
+    throw new DataFormatException(file + ": meta.json's classNames is not a list of strings");
   }
 
   public static String version() {

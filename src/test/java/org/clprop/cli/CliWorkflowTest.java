@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,9 +44,8 @@ class CliWorkflowTest {
     assertTrue(e.out().contains("confusion matrix"), e.out());
     ModelFile.Model model = ModelFile.load(m);
     assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), model.classNames());
-    assertTrue(model.metaJson().contains("\"layers\": [64, 32, 10]"), model.metaJson());
-    assertTrue(model.metaJson().contains("\"batch\": 32"), "under 10,000 examples the default batch is 32: "
-        + model.metaJson());
+    assertEquals(List.of(64.0, 32.0, 10.0), model.meta().get("layers"), model.meta().toString());
+    assertEquals(32.0, model.meta().get("batch"), "under 10,000 examples the default batch is 32: " + model.meta());
   }
 
   @Test
@@ -73,8 +73,8 @@ class CliWorkflowTest {
     CliRun t = CliRun.of("train", "--data", "fashion-mnist", "--hidden", "128", "--epochs", "10",
         "--backend", "cpu", "--out", m.toString());
     assertEquals(0, t.code(), t.toString());
-    String meta = ModelFile.load(m).metaJson();
-    assertTrue(meta.contains("\"batch\": 128"), "60,000 examples: the default batch is 128: " + meta);
+    Map<String, Object> meta = ModelFile.load(m).meta();
+    assertEquals(128.0, meta.get("batch"), "60,000 examples: the default batch is 128: " + meta);
     CliRun e = CliRun.of("evaluate", "--model", m.toString(), "--data", "fashion-mnist", "--backend", "cpu");
     assertEquals(0, e.code(), e.toString());
     assertEquals(accuracy(t), accuracy(e));
