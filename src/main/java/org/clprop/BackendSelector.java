@@ -1,10 +1,12 @@
 package org.clprop;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.clprop.backend.Backend;
 import org.clprop.backend.BackendKind;
 import org.clprop.cpu.CpuBackend;
 import org.clprop.opencl.ClDevice;
+import org.clprop.opencl.GpuHardware;
 import org.clprop.opencl.OpenCl;
 import org.clprop.opencl.OpenClBackend;
 import org.slf4j.Logger;
@@ -13,11 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a {@link BackendKind} into a backend. AUTO takes the OpenCL GPU or accelerator with the
  * most compute units times clock (or the device the user named) and otherwise falls back to the
- * CPU backend with one WARN line saying why; OPENCL fails with that same reason instead. (On a
- * machine whose only OpenCL device is a CPU, the Java CPU backend is the faster choice anyway.)
+ * CPU backend; OPENCL fails with the reason instead. (On a machine whose only OpenCL device is a
+ * CPU, the Java CPU backend is the faster choice anyway.)
+ *
+ * <p>The fall-back is said once per JVM: at INFO on a machine without a GPU, where the CPU
+ * backend is the intended path; at WARN when a GPU is present but OpenCL cannot use it (a driver
+ * is missing). A device the user named that is not there is a WARN each time.
  */
 final class BackendSelector {
   private static final Logger LOG = LoggerFactory.getLogger(BackendSelector.class);
+  private static final AtomicBoolean FALLBACK_SAID = new AtomicBoolean();
 
   private BackendSelector() {}
 
@@ -36,12 +43,31 @@ final class BackendSelector {
         // A device named by the user may be of any type; the default rule wants a GPU or accelerator.
         boolean named = spec != null;
         Optional<ClDevice> d = OpenCl.choose(spec, !named);
-        if (d.isEmpty()) {
-          LOG.warn("using the CPU backend: {}", OpenCl.whyNone(spec, !named));
-          yield new CpuBackend(config.layerSizes(), config.threads());
+        if (d.isPresent()) {
+          yield new OpenClBackend(config.layerSizes(), d.get());
         }
-        yield new OpenClBackend(config.layerSizes(), d.get());
+        CpuBackend cpu = new CpuBackend(config.layerSizes(), config.threads());
+        sayFallback(cpu, OpenCl.whyNone(spec, !named), named);
+        yield cpu;
       }
     };
+  }
+
+  private static void sayFallback(CpuBackend cpu, String why, boolean named) {
+    if (named) {
+      LOG.warn("using the CPU backend, {}: {}", cpu.description(), why);
+      return;
+    }
+    if (!FALLBACK_SAID.compareAndSet(false, true)) {
+      LOG.debug("using the CPU backend, {}", cpu.description());
+      return;
+    }
+    Optional<String> gpu = GpuHardware.present();
+    if (gpu.isPresent()) {
+      LOG.warn("using the CPU backend, {}: an {} GPU is present but OpenCL cannot use it: {}", cpu.description(),
+          gpu.get(), why);
+    } else {
+      LOG.info("no OpenCL GPU here; using the CPU backend, {} ({})", cpu.description(), why);
+    }
   }
 }

@@ -1,37 +1,44 @@
 package org.clprop;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.clprop.backend.Backend;
 import org.clprop.backend.BackendKind;
 import org.clprop.backend.Evaluation;
-import org.clprop.backend.Regularization;
-import org.clprop.backend.StepMetrics;
 import org.clprop.core.CostGradient;
 import org.clprop.core.Matrix;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
-import org.clprop.data.Shuffle;
 import org.clprop.model.Checkpoint;
-import org.clprop.optim.Lbfgs;
+import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The library's front door: trains a fully connected sigmoid network by backpropagation on the
- * chosen backend and answers questions about it.
+ * chosen backend, saves it, loads it back and predicts with it.
  *
  * <pre>{@code
  * try (Trainer t = Trainer.builder().layers(64, 32, 10).optimizer(Optimizer.adam(0.01)).build()) {
  *   History h = t.fit(train);
  *   double acc = t.evaluate(test).accuracy();
+ *   t.save(Path.of("digits.npz"));
+ * }
+ * try (Trainer model = Trainer.load(Path.of("digits.npz"))) {
+ *   int digit = model.predict(row);
  * }
  * }</pre>
+ *
+ * <p>A trainer holds native memory and threads until {@link #close()}; one that becomes
+ * unreachable unclosed is released by a {@link Cleaner}, with a WARN.
  *
  * <p>Threading: a trainer is used by one thread at a time; a call made while another thread is
  * inside one of its methods fails with an {@link IllegalStateException}. Separate trainers are
@@ -39,24 +46,45 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  /** Rows per chunk when L-BFGS sweeps the whole training set. */
-  private static final int FULL_BATCH_CHUNK = 1024;
+  private static final Cleaner CLEANER = Cleaner.create();
 
   private final TrainerConfig config;
   private final Backend backend;
+  private final Release release;
+  private final Cleaner.Cleanable cleanable;
   private final AtomicReference<Thread> user = new AtomicReference<>();
-  private volatile boolean stopRequested;
+  private volatile FitSession session;
   private int fits;
   private boolean resumed;
+  private History lastHistory;
   private boolean closed;
 
   private Trainer(TrainerConfig config, Backend backend) {
     this.config = config;
     this.backend = backend;
+    this.release = new Release(backend);
+    this.cleanable = CLEANER.register(this, release);
   }
 
+  /** A builder for a new network; see {@link Builder} for the settings and their defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A trainer holding the model in {@code file} (written by {@link #save} or {@code clprop train
+   * --out}), on the AUTO backend: ready to predict, evaluate, or train further.
+   *
+   * @throws org.clprop.data.DataFormatException when the file is missing or not a clprop model
+   */
+  public static Trainer load(Path file) {
+    return load(file, BackendKind.AUTO);
+  }
+
+  /** As {@link #load(Path)}, on the given backend. */
+  public static Trainer load(Path file, BackendKind backend) {
+    ModelFile.Model m = ModelFile.load(Objects.requireNonNull(file, "file"));
+    return builder().initialWeights(m.network()).classNames(m.classNames()).backend(backend).build();
   }
 
   /** The settings this trainer was built with. */
@@ -64,9 +92,14 @@ public final class Trainer implements AutoCloseable {
     return config;
   }
 
-  /** Which backend runs the arithmetic, for example "cpu (2 threads)". */
+  /** Which backend runs the arithmetic, for example "cpu (2 threads, SIMD)". */
   public String backendDescription() {
     return backend.description();
+  }
+
+  /** The class names given to the builder or read from a model file, by label; empty when unnamed. */
+  public List<String> classNames() {
+    return config.classNames();
   }
 
   /** Trains on {@code x} (one row per example) with labels 0..K-1. */
@@ -83,17 +116,34 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("train", train);
-      stopRequested = false;
-      fits++;
-      return config.optimizer().isMinibatch() ? fitMinibatch(train) : fitLbfgs(train);
+      FitSession s = new FitSession(config, backend, ++fits);
+      session = s;
+      try {
+        if (config.optimizer().isMinibatch()) {
+          Checkpoint resume = resumed ? null : config.resume();
+          resumed = true;
+          lastHistory = new MinibatchFit(s).run(train, resume);
+        } else {
+          lastHistory = new LbfgsFit(s).run(train);
+        }
+        return lastHistory;
+      } finally {
+        session = null;
+      }
     } finally {
       leave();
     }
   }
 
-  /** Asks a running {@link #fit} to stop after the current batch; safe from any thread. */
+  /**
+   * Asks a running {@link #fit} to stop after the current batch; safe from any thread. Outside a
+   * fit it does nothing. Callbacks stop a fit through {@link FitControl#stop()}.
+   */
   public void requestStop() {
-    stopRequested = true;
+    FitSession s = session;
+    if (s != null) {
+      s.stop();
+    }
   }
 
   /** Cost J (with this trainer's lambda) and accuracy on {@code data}. */
@@ -125,14 +175,36 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** The predicted class of one example: the index of its largest output, the first on ties. */
+  public int predict(float[] row) {
+    float[] p = predictProbabilities(row);
+    return argmax(p, 0, p.length);
+  }
+
   /** The predicted class of each row: the index of the largest output, the first on ties. */
   public int[] predict(float[][] x) {
-    float[][] p = predictProbabilities(x);
-    int[] out = new int[p.length];
-    for (int i = 0; i < p.length; i++) {
-      out[i] = argmax(p[i], 0, p[i].length);
-    }
-    return out;
+    return classes(flatProbabilities(x), x.length);
+  }
+
+  /** The predicted class of each example of {@code data}. */
+  public int[] predict(Dataset data) {
+    return classes(flatProbabilities(data), data.size());
+  }
+
+  /** The output activations h = a(L) of one example: K values. */
+  public float[] predictProbabilities(float[] row) {
+    Objects.requireNonNull(row, "row");
+    return flatProbabilities(new float[][] {row});
+  }
+
+  /** The output activations h = a(L), one row of K values per example. */
+  public float[][] predictProbabilities(float[][] x) {
+    return rows(flatProbabilities(x), x.length);
+  }
+
+  /** The output activations h = a(L) of each example of {@code data}, one row of K values each. */
+  public float[][] predictProbabilities(Dataset data) {
+    return rows(flatProbabilities(data), data.size());
   }
 
   /** The index (0..k-1) of the largest of p[off .. off+k), the first on ties: a predicted class. */
@@ -146,29 +218,22 @@ public final class Trainer implements AutoCloseable {
     return best;
   }
 
-  /** The predicted class of each example of {@code data}. */
-  public int[] predict(Dataset data) {
+  private float[] flatProbabilities(Dataset data) {
     enter();
     try {
       checkData("data", data);
-      int k = config.layerSizes()[config.layerSizes().length - 1];
-      float[] p = backend.predictProbabilities(data.x(), data.size());
-      int[] out = new int[data.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = argmax(p, i * k, k);
-      }
-      return out;
+      return backend.predictProbabilities(data.x(), data.size());
     } finally {
       leave();
     }
   }
 
-  /** The output activations h = a(L), one row of K values per example. */
-  public float[][] predictProbabilities(float[][] x) {
+  private float[] flatProbabilities(float[][] x) {
+    Objects.requireNonNull(x, "x");
     enter();
     try {
       int n = config.layerSizes()[0];
-      float[] flat = new float[x.length * n];
+      float[] flat = new float[Math.multiplyExact(x.length, n)];
       for (int i = 0; i < x.length; i++) {
         if (x[i].length != n) {
           throw new IllegalArgumentException("x[" + i + "]: " + x[i].length + " features, the input layer has " + n);
@@ -180,16 +245,28 @@ public final class Trainer implements AutoCloseable {
         }
         System.arraycopy(x[i], 0, flat, i * n, n);
       }
-      int k = config.layerSizes()[config.layerSizes().length - 1];
-      float[] p = x.length == 0 ? new float[0] : backend.predictProbabilities(flat, x.length);
-      float[][] out = new float[x.length][];
-      for (int i = 0; i < x.length; i++) {
-        out[i] = Arrays.copyOfRange(p, i * k, (i + 1) * k);
-      }
-      return out;
+      return x.length == 0 ? new float[0] : backend.predictProbabilities(flat, x.length);
     } finally {
       leave();
     }
+  }
+
+  private int[] classes(float[] p, int n) {
+    int k = config.classes();
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = argmax(p, i * k, k);
+    }
+    return out;
+  }
+
+  private float[][] rows(float[] p, int n) {
+    int k = config.classes();
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = Arrays.copyOfRange(p, i * k, (i + 1) * k);
+    }
+    return out;
   }
 
   /** The current network: layer sizes and the Theta matrices (read from the backend). */
@@ -207,265 +284,61 @@ public final class Trainer implements AutoCloseable {
     return network().thetas();
   }
 
+  /**
+   * Writes the current network to {@code file} as a clprop model (.npz, atomically): the Theta
+   * arrays and a meta.json with the settings, the class names and clprop's version.
+   */
+  public void save(Path file) throws IOException {
+    save(file, Map.of());
+  }
+
+  /** As {@link #save(Path)}, with {@code extraMeta} (numbers, strings, booleans, lists) added to meta.json. */
+  public void save(Path file, Map<String, ?> extraMeta) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Map<String, Object> meta = new LinkedHashMap<>();
+    Optimizer opt = config.optimizer();
+    meta.put("lambda", config.lambda());
+    meta.put("optimizer", opt.kind().name().toLowerCase());
+    if (opt.isMinibatch()) {
+      meta.put("learningRate", opt.learningRate());
+      meta.put("batch", config.batchSize());
+    }
+    if (lastHistory != null) {
+      meta.put("epochs", lastHistory.epochs().size());
+    }
+    meta.put("seed", config.seed());
+    meta.put("backend", backend.description());
+    if (!config.classNames().isEmpty()) {
+      meta.put("classNames", config.classNames());
+    }
+    meta.putAll(extraMeta);
+    ModelFile.save(file, network(), meta);
+  }
+
+  /** Releases the backend (device memory, threads); idempotent. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    closed = true;
+    release.closedExplicitly = true;
+    cleanable.clean();
+  }
+
+  /** Closes the backend once: from {@link #close()}, or from the Cleaner when a trainer was dropped unclosed. */
+  private static final class Release implements Runnable {
+    private final Backend backend;
+    volatile boolean closedExplicitly;
+
+    Release(Backend backend) {
+      this.backend = backend;
+    }
+
+    @Override
+    public void run() {
+      if (!closedExplicitly) {
+        LOG.warn("a Trainer on {} became unreachable without close(); its backend is released now (use "
+            + "try-with-resources)", backend.description());
+      }
       backend.close();
-    }
-  }
-
-  // ---- training loops -------------------------------------------------------------------------
-
-  private History fitMinibatch(Dataset train) {
-    int m = train.size();
-    int batch = Math.min(config.batchSize(), m);
-    int batches = (m + batch - 1) / batch;
-    backend.bindTrainingSet(train, batch);
-    backend.setOptimizer(config.optimizer());
-    Checkpoint resume = resumed ? null : config.resume();
-    resumed = true;
-    long shuffleSeed = resume != null ? resume.shuffleSeed() : config.seed() * 0x9E3779B97F4A7C15L + fits;
-    SplittableRandom rng = new SplittableRandom(shuffleSeed);
-    int[] order = new int[m];
-    for (int i = 0; i < m; i++) {
-      order[i] = i;
-    }
-    List<EpochStats> epochs = new ArrayList<>();
-    int startEpoch = 1;
-    int startBatch = 0;
-    if (resume != null) {
-      backend.setOptimizerState(resume.optimizer());
-      epochs.addAll(resume.history());
-      startEpoch = resume.epochsDone() + 1;
-      startBatch = resume.batchesDone();
-      // Replay the shuffles of the epochs done (and of the one under way) to reach the same order.
-      for (int e = 0; config.shuffle() && e < resume.epochsDone() + (startBatch > 0 ? 1 : 0); e++) {
-        Shuffle.shuffle(order, rng);
-      }
-    }
-    EarlyStopping early = new EarlyStopping();
-    String reason = "completed";
-    // The weights at the end of the last epoch whose cost was finite, to fall back on if training diverges.
-    float[] lastGood = backend.parameters();
-    for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      int firstBatch = epoch == startEpoch ? startBatch : 0;
-      if (config.shuffle() && firstBatch == 0) {
-        Shuffle.shuffle(order, rng);
-      }
-      backend.setOrder(order);
-      double costSum = 0;
-      long correct = 0;
-      long seen = 0;
-      int windowStart = 0;
-      int badBatch = -1;
-      int b = firstBatch;
-      for (; b < batches; b++) {
-        int from = b * batch;
-        int count = Math.min(batch, m - from);
-        backend.trainStep(from, count, config.lambda());
-        seen += count;
-        if (!config.batchCallbacks().isEmpty() || stopRequested) {
-          StepMetrics partial = batchCallbacks(epoch, b + 1, batches, seen);
-          if (partial != StepMetrics.EMPTY) {
-            costSum += partial.costSum();
-            correct += partial.correct();
-            if (badBatch < 0 && partial.firstNonFiniteStep() >= 0) {
-              badBatch = windowStart + partial.firstNonFiniteStep() + 1;
-            }
-            windowStart = b + 1;
-          }
-        }
-        if (stopRequested || badBatch > 0) {
-          b++;
-          break;
-        }
-      }
-      StepMetrics rest = backend.takeMetrics();
-      costSum += rest.costSum();
-      correct += rest.correct();
-      if (badBatch < 0 && rest.firstNonFiniteStep() >= 0) {
-        badBatch = windowStart + rest.firstNonFiniteStep() + 1;
-      }
-      double trainSeconds = (System.nanoTime() - t0) / 1e9;
-      if (badBatch > 0 || !Double.isFinite(costSum)) {
-        backend.setParameters(lastGood);
-        reason = String.format("diverged at epoch %d, batch %d: the cost became %s; %s kept; try a smaller "
-            + "learning rate (now %s)", epoch, Math.max(badBatch, 1), Double.isNaN(costSum) ? "NaN" : "infinite",
-            epoch == 1 ? "the starting weights are" : "the weights of epoch " + (epoch - 1) + " are",
-            config.optimizer().learningRate());
-        LOG.warn(reason);
-        break;
-      }
-      float[] now = backend.parameters();
-      if (stopRequested && b < batches) {
-        // Stopped inside the epoch: checkpoint the exact point, record no partial epoch.
-        reason = "stop requested at epoch " + epoch + ", batch " + b + " of " + batches;
-        writeCheckpoint(now, epoch - 1, b, shuffleSeed, epochs);
-        break;
-      }
-      double reg = config.lambda() == 0 ? 0 : Regularization.term(config.layerSizes(), now, config.lambda(), m);
-      EpochStats stats = finishEpoch(epoch, costSum / Math.max(1, seen) + reg, (double) correct / Math.max(1, seen),
-          seen, trainSeconds, t0);
-      epochs.add(stats);
-      lastGood = now;
-      if (config.checkpointEvery() > 0 && epoch % config.checkpointEvery() == 0 || stopRequested) {
-        writeCheckpoint(now, epoch, 0, shuffleSeed, epochs);
-      }
-      if (stopRequested) {
-        reason = "stop requested at the end of epoch " + epoch;
-        break;
-      }
-      if (early.update(stats)) {
-        reason = "early stopping";
-        break;
-      }
-    }
-    return new History(epochs, early.restoreBest(epochs), reason);
-  }
-
-  private void writeCheckpoint(float[] params, int epochsDone, int batchesDone, long shuffleSeed,
-      List<EpochStats> history) {
-    if (config.checkpointFile() == null) {
-      return;
-    }
-    Checkpoint c = new Checkpoint(Network.fromFlatFloats(config.layerSizes(), params), backend.optimizerState(),
-        epochsDone, batchesDone, shuffleSeed, history);
-    java.util.Map<String, Object> meta = new java.util.LinkedHashMap<>();
-    meta.put("optimizer", config.optimizer().kind().name().toLowerCase());
-    meta.put("learningRate", config.optimizer().learningRate());
-    meta.put("lambda", config.lambda());
-    meta.put("batch", config.batchSize());
-    meta.put("seed", config.seed());
-    meta.put("epochsDone", epochsDone);
-    meta.put("batchesDone", batchesDone);
-    try {
-      c.save(config.checkpointFile(), meta);
-      LOG.info("checkpoint written to {} (epoch {}, batch {})", config.checkpointFile(), epochsDone, batchesDone);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("writing checkpoint " + config.checkpointFile() + ": " + e.getMessage(),
-          e);
-    }
-  }
-
-  private History fitLbfgs(Dataset train) {
-    int[] sizes = config.layerSizes();
-    backend.bindTrainingSet(train, Math.min(train.size(), FULL_BATCH_CHUNK));
-    float[] params = backend.parameters();
-    float[] g = new float[params.length];
-    double[] x0 = new double[params.length];
-    for (int i = 0; i < params.length; i++) {
-      x0[i] = params[i];
-    }
-    // J and D at x: the weights are rounded to float32 and uploaded, D computed over all of train.
-    Lbfgs.Function f = (x, grad) -> {
-      for (int i = 0; i < x.length; i++) {
-        params[i] = (float) x[i];
-      }
-      backend.setParameters(params);
-      double j = backend.boundGradient(config.lambda(), g);
-      for (int i = 0; i < g.length; i++) {
-        grad[i] = g[i];
-      }
-      return j;
-    };
-    Lbfgs lbfgs = new Lbfgs(f, x0, config.optimizer().history());
-    List<EpochStats> epochs = new ArrayList<>();
-    EarlyStopping early = new EarlyStopping();
-    String reason = "completed";
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      int before = lbfgs.evaluations();
-      boolean moved = lbfgs.iterate();
-      double[] x = lbfgs.x();
-      for (int i = 0; i < x.length; i++) {
-        params[i] = (float) x[i];
-      }
-      backend.setParameters(params);
-      double trainSeconds = (System.nanoTime() - t0) / 1e9;
-      long samples = (long) (lbfgs.evaluations() - before) * train.size();
-      Evaluation onTrain = backend.evaluate(train, config.lambda());
-      epochs.add(finishEpoch(epoch, lbfgs.value(), onTrain.accuracy(), samples, trainSeconds, t0));
-      if (stopRequested) {
-        reason = "stop requested";
-        break;
-      }
-      if (!moved) {
-        reason = "converged";
-        break;
-      }
-      if (early.update(epochs.get(epochs.size() - 1))) {
-        reason = "early stopping";
-        break;
-      }
-    }
-    return new History(epochs, early.restoreBest(epochs), reason);
-  }
-
-  private StepMetrics batchCallbacks(int epoch, int batch, int batches, long seen) {
-    StepMetrics partial = StepMetrics.EMPTY;
-    for (Callback c : config.batchCallbacks()) {
-      int every = c.batchInterval();
-      if (every > 0 && (batch % every == 0 || batch == batches)) {
-        if (c.wantsBatchCost() && partial == StepMetrics.EMPTY) {
-          partial = backend.takeMetrics();
-        }
-        c.onBatchEnd(new BatchEnd(epoch, batch, batches, seen, c.wantsBatchCost() ? partial.meanCost() : Double.NaN));
-      }
-    }
-    return partial;
-  }
-
-  private EpochStats finishEpoch(int epoch, double cost, double accuracy, long samples, double trainSeconds,
-      long t0) {
-    double vCost = Double.NaN;
-    double vAcc = Double.NaN;
-    if (config.validation() != null) {
-      Evaluation v = backend.evaluate(config.validation(), config.lambda());
-      vCost = v.cost();
-      vAcc = v.accuracy();
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    EpochStats stats = new EpochStats(epoch, cost, accuracy, vCost, vAcc, samples / trainSeconds, seconds);
-    LOG.debug("epoch {}: cost {} accuracy {} validation {} ({} samples/s)", epoch, cost, accuracy, vAcc,
-        Math.round(stats.samplesPerSecond()));
-    for (Callback c : config.callbacks()) {
-      c.onEpochEnd(stats);
-    }
-    return stats;
-  }
-
-  /** Patience on validation accuracy; keeps a copy of the best weights. */
-  private final class EarlyStopping {
-    private double best = Double.NEGATIVE_INFINITY;
-    private int bestEpoch;
-    private float[] bestParams;
-
-    /** Records an epoch; true when training should stop. */
-    boolean update(EpochStats stats) {
-      if (config.earlyStopPatience() <= 0 || !stats.hasValidation()) {
-        bestEpoch = stats.epoch();
-        return false;
-      }
-      if (stats.validationAccuracy() > best) {
-        best = stats.validationAccuracy();
-        bestEpoch = stats.epoch();
-        bestParams = backend.parameters();
-        return false;
-      }
-      return stats.epoch() - bestEpoch >= config.earlyStopPatience();
-    }
-
-    /** Puts the best weights back when they are not the current ones; returns their epoch. */
-    int restoreBest(List<EpochStats> epochs) {
-      int last = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
-      if (bestParams != null && bestEpoch != last) {
-        backend.setParameters(bestParams);
-        LOG.info("restored the weights of epoch {} (validation accuracy {})", bestEpoch, best);
-        return bestEpoch;
-      }
-      return last;
     }
   }
 
@@ -525,7 +398,7 @@ public final class Trainer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Layer sizes s_1 (inputs) .. s_L (classes). Required. */
+    /** Layer sizes s_1 (inputs) .. s_L (classes). Required unless {@link #initialWeights} gives them. */
     public Builder layers(int... sizes) {
       c.layerSizes = Network.checkSizes(sizes);
       return this;
@@ -540,10 +413,13 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** The update rule with its settings (default {@code Optimizer.adam(0.003)}). */
+    /**
+     * The update rule with its settings (default {@code Optimizer.adam(0.003)}); replaces a
+     * {@link #learningRate} given before.
+     */
     public Builder optimizer(Optimizer optimizer) {
       c.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-      c.learningRate = Double.NaN;
+      c.learningRate = null;
       return this;
     }
 
@@ -552,7 +428,7 @@ public final class Trainer implements AutoCloseable {
       return optimizer(Optimizer.defaults(Objects.requireNonNull(kind, "optimizer")));
     }
 
-    /** Overrides the optimiser's learning rate. */
+    /** Overrides the optimiser's learning rate (minibatch optimisers only: L-BFGS chooses its own steps). */
     public Builder learningRate(double lr) {
       if (!(lr > 0) || Double.isInfinite(lr)) {
         throw new IllegalArgumentException("learningRate: " + lr + ", must be finite and > 0");
@@ -561,7 +437,10 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Examples per minibatch (default 128); the last batch of an epoch may be smaller. */
+    /**
+     * Examples per minibatch (default 128); the last batch of an epoch may be smaller. Minibatch
+     * optimisers only: L-BFGS takes the whole training set.
+     */
     public Builder batchSize(int batch) {
       if (batch <= 0) {
         throw new IllegalArgumentException("batchSize: " + batch + ", must be > 0");
@@ -585,7 +464,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Whether to shuffle the examples each epoch (default true). */
+    /** Whether to shuffle the examples each epoch (default true; minibatch optimisers only). */
     public Builder shuffle(boolean shuffle) {
       c.shuffle = shuffle;
       return this;
@@ -597,7 +476,10 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** An OpenCL device by index or by a substring of its name (also -Dclprop.device, CLPROP_DEVICE). */
+    /**
+     * An OpenCL device by index or by a substring of its name (also -Dclprop.device, CLPROP_DEVICE).
+     * Not with the CPU backend.
+     */
     public Builder device(String spec) {
       if (spec != null && spec.isBlank()) {
         throw new IllegalArgumentException("device: blank; give an index or part of a device name");
@@ -606,7 +488,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Threads for the CPU backend (default: all available processors). */
+    /** Threads for the CPU backend (default: all available processors). Not with the OpenCL backend. */
     public Builder threads(int threads) {
       if (threads <= 0) {
         throw new IllegalArgumentException("threads: " + threads + ", must be > 0");
@@ -630,6 +512,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /** Adds epoch and batch hooks; see {@link Callback}'s factories for lambdas. */
     public Builder callback(Callback callback) {
       c.callbacks.add(Objects.requireNonNull(callback, "callback"));
       return this;
@@ -658,7 +541,16 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Starts from these weights instead of a seeded random initialisation. */
+    /** Names of the classes by label, recorded in saved models (default: none). */
+    public Builder classNames(List<String> names) {
+      c.classNames = List.copyOf(Objects.requireNonNull(names, "classNames"));
+      return this;
+    }
+
+    /**
+     * Starts from these weights instead of a seeded random initialisation; their layer sizes
+     * become the trainer's when {@link #layers} is not called.
+     */
     public Builder initialWeights(Network network) {
       c.initial = Objects.requireNonNull(network, "initialWeights");
       return this;

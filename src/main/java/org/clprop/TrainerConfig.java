@@ -1,7 +1,8 @@
 package org.clprop;
 
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.clprop.backend.BackendKind;
 import org.clprop.core.Network;
@@ -15,7 +16,7 @@ import org.clprop.optim.Optimizer;
  * @param layerSizes s_1 .. s_L
  * @param lambda L2 regularisation strength
  * @param optimizer update rule, learning rate included
- * @param batchSize examples per minibatch
+ * @param batchSize examples per minibatch (not used by L-BFGS, which takes the whole set)
  * @param epochs passes over the data (L-BFGS: iterations)
  * @param seed seeds initial weights and shuffles
  * @param shuffle whether each epoch visits the examples in a new seeded order
@@ -30,15 +31,17 @@ import org.clprop.optim.Optimizer;
  * @param checkpointEvery write a checkpoint after every this many epochs (and when a stop is
  *     requested); 0 only on a stop request
  * @param resume a checkpoint the first fit continues from, or null
+ * @param classNames names of the classes, by label, for model files; empty when unnamed
  */
 public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer, int batchSize, int epochs,
     long seed, boolean shuffle, BackendKind backend, String device, int threads, Dataset validation,
     int earlyStopPatience, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
-    Checkpoint resume) {
+    Checkpoint resume, List<String> classNames) {
 
   public TrainerConfig {
     layerSizes = layerSizes.clone();
     callbacks = List.copyOf(callbacks);
+    classNames = List.copyOf(classNames);
   }
 
   @Override
@@ -46,24 +49,31 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     return layerSizes.clone();
   }
 
+  /** The number of classes K: units of the output layer. */
+  public int classes() {
+    return layerSizes[layerSizes.length - 1];
+  }
+
   /** The callbacks that asked for batch-end calls. */
   List<Callback> batchCallbacks() {
     return callbacks.stream().filter(c -> c.batchInterval() > 0).toList();
   }
 
-  /** The builder's working copy. */
+  /** The builder's working copy; settings left null were not given and take their defaults. */
   static final class Mutable {
+    static final int DEFAULT_BATCH = 128;
+
     int[] layerSizes;
     double lambda;
     Optimizer optimizer = Optimizer.defaults(Optimizer.Kind.ADAM);
-    double learningRate = Double.NaN;
-    int batchSize = 128;
+    Double learningRate;
+    Integer batchSize;
     int epochs = 10;
     long seed = 1;
-    boolean shuffle = true;
+    Boolean shuffle;
     BackendKind backend = BackendKind.AUTO;
     String device;
-    int threads = Runtime.getRuntime().availableProcessors();
+    Integer threads;
     Dataset validation;
     int earlyStopPatience;
     final List<Callback> callbacks = new ArrayList<>();
@@ -71,11 +81,19 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     Path checkpointFile;
     int checkpointEvery;
     Checkpoint resume;
+    List<String> classNames = List.of();
 
     TrainerConfig freeze() {
+      if (layerSizes == null && initial != null) {
+        layerSizes = initial.sizes();
+      }
+      if (layerSizes == null && resume != null) {
+        layerSizes = resume.network().sizes();
+      }
       if (layerSizes == null) {
         throw new IllegalArgumentException("layerSizes: not set; call layers(inputs, hidden..., classes)");
       }
+      checkApplies();
       if (earlyStopPatience > 0 && validation == null) {
         throw new IllegalArgumentException("earlyStopping(" + earlyStopPatience + ") needs validation data");
       }
@@ -88,19 +106,45 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         throw new IllegalArgumentException("validation: " + validation.classes() + " classes, but the output layer has "
             + k + " units");
       }
-      if (initial != null && !java.util.Arrays.equals(initial.sizes(), layerSizes)) {
-        throw new IllegalArgumentException("initialWeights: layer sizes " + java.util.Arrays.toString(initial.sizes())
-            + " differ from layerSizes " + java.util.Arrays.toString(layerSizes));
+      if (!classNames.isEmpty() && classNames.size() != k) {
+        throw new IllegalArgumentException("classNames: " + classNames.size() + " names, but the output layer has " + k
+            + " units");
       }
-      if (resume != null && !java.util.Arrays.equals(resume.network().sizes(), layerSizes)) {
+      if (initial != null && !Arrays.equals(initial.sizes(), layerSizes)) {
+        throw new IllegalArgumentException("initialWeights: layer sizes " + Arrays.toString(initial.sizes())
+            + " differ from layerSizes " + Arrays.toString(layerSizes));
+      }
+      if (resume != null && !Arrays.equals(resume.network().sizes(), layerSizes)) {
         throw new IllegalArgumentException("resumeFrom: the checkpoint's layer sizes "
-            + java.util.Arrays.toString(resume.network().sizes()) + " differ from layerSizes "
-            + java.util.Arrays.toString(layerSizes));
+            + Arrays.toString(resume.network().sizes()) + " differ from layerSizes " + Arrays.toString(layerSizes));
       }
-      Optimizer opt = Double.isNaN(learningRate) ? optimizer : optimizer.withLearningRate(learningRate);
-      return new TrainerConfig(layerSizes, lambda, opt, batchSize, epochs, seed, shuffle, backend, device, threads,
-          validation, earlyStopPatience, callbacks, resume != null ? resume.network() : initial, checkpointFile,
-          checkpointEvery, resume);
+      Optimizer opt = learningRate == null ? optimizer : optimizer.withLearningRate(learningRate);
+      int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+      return new TrainerConfig(layerSizes, lambda, opt, batchSize != null ? batchSize : DEFAULT_BATCH, epochs, seed,
+          shuffle == null || shuffle, backend, device, t, validation, earlyStopPatience, callbacks,
+          resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume, classNames);
+    }
+
+    /** A setting given explicitly that the chosen optimiser or backend would ignore is an error, not a no-op. */
+    private void checkApplies() {
+      if (!optimizer.isMinibatch()) {
+        String lbfgs = " has no effect with L-BFGS, which takes the whole training set each iteration";
+        rejectIf(batchSize != null, "batchSize(" + batchSize + ")" + lbfgs);
+        rejectIf(learningRate != null, "learningRate(" + learningRate + ")" + lbfgs + " and chooses its own step");
+        rejectIf(shuffle != null, "shuffle(" + shuffle + ")" + lbfgs);
+        rejectIf(checkpointFile != null, "checkpoint(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
+        rejectIf(resume != null, "resumeFrom(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
+      }
+      rejectIf(backend == BackendKind.CPU && device != null, "device(\"" + device + "\") has no effect with the CPU "
+          + "backend; it names an OpenCL device (use backend AUTO or OPENCL)");
+      rejectIf(backend == BackendKind.OPENCL && threads != null, "threads(" + threads + ") has no effect with the "
+          + "OpenCL backend; it sizes the CPU backend (use backend AUTO or CPU)");
+    }
+
+    private static void rejectIf(boolean condition, String message) {
+      if (condition) {
+        throw new IllegalArgumentException(message);
+      }
     }
   }
 }

@@ -27,8 +27,12 @@ class ConcurrencyTest {
   private static final int TRAINERS = 4;
 
   private static float[] train(BackendKind kind, String device, int seed) {
-    try (Trainer t = Trainer.builder().layers(64, 32, 10).backend(kind).device(device).threads(2)
-        .optimizer(Optimizer.adam(0.01)).batchSize(32).epochs(3).seed(seed).build()) {
+    Trainer.Builder b = Trainer.builder().layers(64, 32, 10).backend(kind).device(device)
+        .optimizer(Optimizer.adam(0.01)).batchSize(32).epochs(3).seed(seed);
+    if (kind == BackendKind.CPU) {
+      b.threads(2);
+    }
+    try (Trainer t = b.build()) {
       t.fit(SPLIT.first());
       return t.network().toFlatFloats();
     }
@@ -77,7 +81,7 @@ class ConcurrencyTest {
     try (Trainer t = Trainer.builder().layers(64, 16, 10).backend(BackendKind.CPU).epochs(2)
         .callback(new Callback() {
           @Override
-          public void onEpochEnd(EpochStats s) {
+          public void onEpochEnd(EpochStats s, FitControl fit) {
             insideFit.countDown();
             try {
               secondTried.await(60, TimeUnit.SECONDS);

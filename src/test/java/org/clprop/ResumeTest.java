@@ -40,9 +40,9 @@ class ResumeTest {
     History h;
     try (Trainer stopper = builder(kind, device).epochs(4).checkpoint(file, 1).callback(new Callback() {
       @Override
-      public void onBatchEnd(BatchEnd b) {
+      public void onBatchEnd(BatchEnd b, FitControl fit) {
         if (b.epoch() == 3 && b.batch() == 10) {
-          stopperRef[0].requestStop();
+          fit.stop();
         }
       }
 
@@ -51,7 +51,6 @@ class ResumeTest {
         return 1;
       }
     }).build()) {
-      stopperRef[0] = stopper;
       h = stopper.fit(SPLIT.first());
     }
     assertEquals("stop requested at epoch 3, batch 10 of 45", h.stopReason());
@@ -67,8 +66,6 @@ class ResumeTest {
       return t.network().toFlatFloats();
     }
   }
-
-  private final Trainer[] stopperRef = new Trainer[1];
 
   @Test
   void cpuResumeIsBitwiseTheUninterruptedRun() {

@@ -68,7 +68,7 @@ class TrainerDigitsTest {
     try (Trainer t = digits(Optimizer.Kind.ADAM).learningRate(0.05).epochs(60).validation(inner.second())
         .earlyStopping(3).callback(new Callback() {
           @Override
-          public void onEpochEnd(EpochStats s) {
+          public void onEpochEnd(EpochStats s, FitControl fit) {
             val.add(s.validationAccuracy());
           }
         }).build()) {
@@ -87,7 +87,7 @@ class TrainerDigitsTest {
     List<BatchEnd> calls = new ArrayList<>();
     Callback every10 = new Callback() {
       @Override
-      public void onBatchEnd(BatchEnd b) {
+      public void onBatchEnd(BatchEnd b, FitControl fit) {
         calls.add(b);
       }
 

@@ -4,19 +4,18 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clprop.BatchEnd;
 import org.clprop.Callback;
 import org.clprop.EpochStats;
+import org.clprop.FitControl;
 import org.clprop.History;
 import org.clprop.Trainer;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
 import org.clprop.model.Checkpoint;
-import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +132,12 @@ final class TrainCommand implements Callable<Integer> {
       train = s.first();
       val = s.second();
     }
+    boolean minibatch = Optimizer.defaults(kind).isMinibatch();
     int batchSize = batch != null ? batch : train.size() < SMALL_DATA ? 32 : 128;
+    if (!minibatch && (resume != null || checkpoint != null || checkpointEvery != 0)) {
+      throw new ParameterException(spec.commandLine(), "--resume, --checkpoint and --checkpoint-every are for the "
+          + "minibatch optimisers; an L-BFGS run is not resumable");
+    }
     Checkpoint from = resume == null ? null : Checkpoint.load(resume);
     int[] layers = from != null ? from.network().sizes() : layerSizes(train);
     Path ckpt = checkpoint != null ? checkpoint : out != null
@@ -146,8 +150,11 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
-      b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).batchSize(batchSize)
-          .lambda(lambda).seed(seed));
+      b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).lambda(lambda)
+          .seed(seed));
+      if (minibatch || batch != null) {
+        b.batchSize(batchSize);
+      }
       if (lr != null) {
         b.learningRate(lr);
       }
@@ -157,9 +164,14 @@ final class TrainCommand implements Callable<Integer> {
       if (earlyStop != null) {
         b.earlyStopping(earlyStop);
       }
-      b.checkpoint(ckpt, checkpointEvery);
+      if (minibatch) {
+        b.checkpoint(ckpt, checkpointEvery);
+      }
       if (from != null) {
         b.resumeFrom(from);
+      }
+      if (loaded.classNames().size() == layers[layers.length - 1]) {
+        b.classNames(loaded.classNames());
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -180,9 +192,10 @@ final class TrainCommand implements Callable<Integer> {
         h = t.fit(train);
       }
       if (h.stopReason().startsWith("stop requested")) {
-        spec.commandLine().getErr().printf("clprop: interrupted: %s; checkpoint written to %s; continue with: "
-            + "clprop train %s --resume %s%n", h.stopReason().replace("stop requested ", "stopped "), ckpt,
-            resumeArgs(), ckpt);
+        spec.commandLine().getErr().printf("clprop: interrupted: %s%n", minibatch
+            ? String.format("%s; checkpoint written to %s; continue with: clprop train %s --resume %s",
+                h.stopReason().replace("stop requested ", "stopped "), ckpt, resumeArgs(), ckpt)
+            : "stopped after iteration " + h.epochs().size() + "; an L-BFGS run is not resumable, no model written");
         return 130;
       }
       if (h.diverged()) {
@@ -196,17 +209,7 @@ final class TrainCommand implements Callable<Integer> {
         o.printf("test accuracy: %.4f%n", t.evaluate(loaded.test()).accuracy());
       }
       if (out != null) {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("lambda", lambda);
-        meta.put("optimizer", kind.name().toLowerCase());
-        meta.put("learningRate", t.config().optimizer().learningRate());
-        meta.put("batch", batchSize);
-        meta.put("epochs", h.epochs().size());
-        meta.put("seed", seed);
-        meta.put("data", loaded.name());
-        meta.put("backend", t.backendDescription());
-        meta.put("classNames", loaded.classNames());
-        ModelFile.save(out, t.network(), meta);
+        t.save(out, Map.of("data", loaded.name()));
         o.println("model written to " + out);
       }
       if (plot != null) {
@@ -277,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onBatchEnd(BatchEnd b) {
+    public void onBatchEnd(BatchEnd b, FitControl fit) {
       if (!done) {
         done = true;
         LOG.info("first batch done {} ms after the JVM started", sinceJvmStart());
@@ -301,7 +304,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onBatchEnd(BatchEnd b) {
+    public void onBatchEnd(BatchEnd b, FitControl fit) {
       int width = 30;
       int done = (int) ((long) b.batch() * width / b.batches());
       out.printf("\repoch %3d [%s%s] %3d%%", b.epoch(), "=".repeat(done), " ".repeat(width - done),
@@ -310,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onEpochEnd(EpochStats s) {
+    public void onEpochEnd(EpochStats s, FitControl fit) {
       if (terminal) {
         out.print("\r" + " ".repeat(50) + "\r");
       }

@@ -153,8 +153,8 @@ interface CpuKernels {
         return new ScalarKernels();
       }
       if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-        LOG.info("CPU backend without SIMD kernels: start the JVM with --add-modules jdk.incubator.vector "
-            + "(tools/clprop does) for several times the speed");
+        LOG.warn("CPU backend without SIMD kernels, several times slower: this JVM lacks the Vector API; add "
+            + "--add-modules jdk.incubator.vector to its options (README: JVM setup)");
         return new ScalarKernels();
       }
       try {

@@ -30,6 +30,15 @@ public final class DataSource {
 
   private DataSource() {}
 
+  /**
+   * Loads {@code spec} as {@code clprop train --data} does: "digits" (embedded), "fashion-mnist"
+   * (Debian's dataset-fashion-mnist), a folder of IDX files, a .csv[.gz] whose label is the column
+   * named "label" or else the last, or a .npz with x and y (and optionally x_test, y_test).
+   */
+  public static Loaded load(String spec) {
+    return load(spec, null, -1);
+  }
+
   /** Loads {@code spec}; {@code dataDir} overrides the folder of fashion-mnist and names mnist's. */
   public static Loaded load(String spec, Path dataDir, int labelCol) {
     switch (spec) {

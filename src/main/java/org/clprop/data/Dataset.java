@@ -158,8 +158,38 @@ public final class Dataset {
     return labels;
   }
 
+  /** The label of example {@code i}. */
   public int label(int i) {
     return labels[i];
+  }
+
+  /** Feature {@code c} of example {@code i}. */
+  public float feature(int i, int c) {
+    checkIndex(i, c);
+    int at = i * features + c;
+    return pixels != null ? pixel(pixels[at]) : x[at];
+  }
+
+  /** A copy of example {@code i}'s features. */
+  public float[] row(int i) {
+    checkIndex(i, 0);
+    float[] r = new float[features];
+    int at = i * features;
+    if (pixels != null) {
+      for (int c = 0; c < features; c++) {
+        r[c] = pixel(pixels[at + c]);
+      }
+    } else {
+      System.arraycopy(x, at, r, 0, features);
+    }
+    return r;
+  }
+
+  private void checkIndex(int i, int c) {
+    if (i < 0 || i >= size() || c < 0 || c >= features) {
+      throw new IndexOutOfBoundsException("example " + i + ", feature " + c + ": the dataset has " + size()
+          + " examples of " + features + " features");
+    }
   }
 
   /** The rows at {@code indices}, in that order (pixels stay pixels). */

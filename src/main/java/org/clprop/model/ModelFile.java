@@ -100,7 +100,12 @@ public final class ModelFile {
       throw new DataFormatException(file + ": meta.json is not valid JSON (" + e.getMessage() + ")", e);
     }
     int[] s = sizes.stream().mapToInt(Integer::intValue).toArray();
-    return new Model(new Network(s, thetas), classNames(file, meta), meta);
+    List<String> names = classNames(file, meta);
+    if (!names.isEmpty() && names.size() != s[s.length - 1]) {
+      throw new DataFormatException(file + ": meta.json names " + names.size() + " classes but the output layer has "
+          + s[s.length - 1] + " units");
+    }
+    return new Model(new Network(s, thetas), names, meta);
   }
 
   private static List<String> classNames(Path file, Map<String, Object> meta) {

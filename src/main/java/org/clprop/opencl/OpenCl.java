@@ -32,8 +32,9 @@ import org.jocl.cl_platform_id;
  * Whether OpenCL can be used here, which devices exist, and which one a request means.
  *
  * <p>JOCL loads its native library and {@code libOpenCL} when its {@code CL} class initialises;
- * a failure there is a {@link LinkageError} thrown once. It is caught once and remembered here,
- * so every later question gets the same answer without touching JOCL again.
+ * a failure there is a {@link LinkageError} thrown once. {@link OpenClLibrary} looks for
+ * {@code libOpenCL} first, so that JOCL is not even initialised without one. The answer is
+ * remembered here, so every later question gets it without touching JOCL again.
  */
 public final class OpenCl {
   /** What to install when OpenCL is missing, for messages. */
@@ -68,6 +69,10 @@ public final class OpenCl {
   }
 
   private static Discovery probe() {
+    String missing = OpenClLibrary.loadOrExplain();
+    if (missing != null) {
+      return new Discovery(List.of(), missing + "; " + INSTALL_HINT);
+    }
     try {
       CL.setExceptionsEnabled(true);
     } catch (LinkageError e) {

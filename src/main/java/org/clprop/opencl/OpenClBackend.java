@@ -128,6 +128,7 @@ public final class OpenClBackend implements Backend {
       thetaOff[l + 1] = thetaOff[l] + s[l + 1] * (s[l] + 1);
     }
     paramCount = Network.parameterCount(s);
+    SignalChaining.warnOnceIfMissing();
     ctx = new ClContext(device, profiling);
     ClKernels kernels = null;
     try {
@@ -146,7 +147,6 @@ public final class OpenClBackend implements Backend {
     }
     k = kernels;
     LOG.info("OpenCL backend on {}", device.describe());
-    SignalChaining.warnOnceIfMissing();
   }
 
   private ClBuffer own(String name, long bytes) {

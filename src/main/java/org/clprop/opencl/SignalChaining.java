@@ -26,8 +26,8 @@ final class SignalChaining {
     boolean linux = System.getProperty("os.name", "").toLowerCase().contains("linux");
     if (linux && !preloaded() && WARNED.compareAndSet(false, true)) {
       LOG.warn("LD_PRELOAD does not name the JDK's libjsig.so: an OpenCL compiler built on LLVM may replace the "
-          + "JVM's signal handlers and crash it later; start java with LD_PRELOAD={}/lib/libjsig.so "
-          + "(tools/clprop does)", System.getProperty("java.home"));
+          + "JVM's signal handlers and crash it later; set LD_PRELOAD={}/lib/libjsig.so in the environment that "
+          + "starts java (README: JVM setup)", System.getProperty("java.home"));
     }
   }
 }

@@ -3,16 +3,18 @@ package org.clprop.opencl;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gate for tests that need an OpenCL device: skipped with the reason where there is none, failed
- * instead when CLPROP_REQUIRE_OPENCL is set (as .ci/run does), so CI cannot pass by skipping.
+ * Gate for tests that need an OpenCL device: skipped where there is none, the reason logged once,
+ * failed instead when CLPROP_REQUIRE_OPENCL is set (as .ci/run does), so CI cannot pass by skipping.
  */
 public final class OpenClTests {
   private static final Logger LOG = LoggerFactory.getLogger(OpenClTests.class);
+  private static final AtomicBoolean SAID = new AtomicBoolean();
 
   private OpenClTests() {}
 
@@ -30,7 +32,9 @@ public final class OpenClTests {
       if (required()) {
         fail("CLPROP_REQUIRE_OPENCL is set but OpenCL is unusable: " + why);
       }
-      LOG.warn("SKIPPED OpenCL test: {}", why);
+      if (SAID.compareAndSet(false, true)) {
+        LOG.warn("SKIPPING the OpenCL tests: {}", why);
+      }
       Assumptions.abort("no OpenCL device: " + why);
     }
     return d.get();

@@ -1,0 +1,82 @@
+package org.clprop;
+
+import java.util.List;
+import org.clprop.backend.Backend;
+import org.clprop.backend.Evaluation;
+import org.clprop.backend.StepMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link Trainer#fit} in progress, as both training loops see it: the stop flag callbacks and
+ * other threads set, and the end-of-epoch and end-of-batch work the loops share.
+ */
+final class FitSession implements FitControl {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  final TrainerConfig config;
+  final Backend backend;
+  /** Counts the trainer's fits, so that a second fit shuffles differently from the first. */
+  final int fitNumber;
+  private final List<Callback> batchCallbacks;
+  private volatile boolean stop;
+
+  FitSession(TrainerConfig config, Backend backend, int fitNumber) {
+    this.config = config;
+    this.backend = backend;
+    this.fitNumber = fitNumber;
+    this.batchCallbacks = config.batchCallbacks();
+  }
+
+  @Override
+  public void stop() {
+    stop = true;
+  }
+
+  @Override
+  public boolean stopRequested() {
+    return stop;
+  }
+
+  boolean hasBatchCallbacks() {
+    return !batchCallbacks.isEmpty();
+  }
+
+  /**
+   * Calls the batch callbacks due after batch {@code batch} (1-based) of {@code batches}; returns
+   * the metrics it had to read for them, or {@link StepMetrics#EMPTY}.
+   */
+  StepMetrics batchEnd(int epoch, int batch, int batches, long seen) {
+    StepMetrics partial = StepMetrics.EMPTY;
+    for (Callback c : batchCallbacks) {
+      int every = c.batchInterval();
+      if (every > 0 && (batch % every == 0 || batch == batches)) {
+        if (c.wantsBatchCost() && partial == StepMetrics.EMPTY) {
+          partial = backend.takeMetrics();
+        }
+        c.onBatchEnd(new BatchEnd(epoch, batch, batches, seen, c.wantsBatchCost() ? partial.meanCost() : Double.NaN),
+            this);
+      }
+    }
+    return partial;
+  }
+
+  /** Measures the validation data, builds the epoch's record and calls the epoch callbacks. */
+  EpochStats epochEnd(int epoch, double cost, double accuracy, long samples, double trainSeconds, long t0) {
+    double vCost = Double.NaN;
+    double vAcc = Double.NaN;
+    if (config.validation() != null) {
+      Evaluation v = backend.evaluate(config.validation(), config.lambda());
+      vCost = v.cost();
+      vAcc = v.accuracy();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    EpochStats stats = new EpochStats(epoch, cost, accuracy, vCost, vAcc, samples / trainSeconds, seconds);
+    LOG.debug("epoch {}: cost {} accuracy {} validation {} ({} samples/s)", epoch, cost, accuracy, vAcc,
+        Math.round(stats.samplesPerSecond()));
+    for (Callback c : config.callbacks()) {
+      c.onEpochEnd(stats, this);
+    }
+    return stats;
+  }
+}
