@@ -98,7 +98,7 @@ public final class Npy {
     return new NpyArray(descr, shape, values);
   }
 
-  /** Writes {@code a} as .npy version 1.0 in its dtype ("<f4", "<f8", "<i8" or "|u1"), C order. */
+  /** Writes {@code a} as .npy version 1.0 in its dtype ({@code "<f4", "<f8", "<i8"} or {@code "|u1"}), C order. */
   public static void write(OutputStream out, NpyArray a) throws IOException {
     Kind kind = Kind.of(a.dtype(), "array to write");
     StringBuilder shape = new StringBuilder();

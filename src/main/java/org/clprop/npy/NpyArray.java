@@ -7,7 +7,7 @@ import java.util.Arrays;
  * order, widened to double whatever the stored type (float32 and int64 are exact in a double up to
  * 2^53; uint8, int32 and float64 always).
  *
- * @param dtype NumPy's type string as read or to write, e.g. "<f4", "<f8", "|u1", "<i8"
+ * @param dtype NumPy's type string as read or to write, e.g. {@code "<f4", "<f8", "|u1", "<i8"}
  */
 public record NpyArray(String dtype, int[] shape, double[] values) {
 

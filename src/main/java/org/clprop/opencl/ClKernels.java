@@ -142,7 +142,7 @@ public final class ClKernels implements AutoCloseable {
   }
 
   /**
-   * C(i, j) = epilogue(sum_p A(i, p) B(p, j)) for i < m, j < n, p < k; the layout says how A and B
+   * C(i, j) = epilogue(sum_p A(i, p) B(p, j)) for {@code i < m, j < n, p < k}; the layout says how A and B
    * are stored, as matmul.cl describes. X and Z serve the epilogue and may
    * be any buffer when it does not read them.
    */

@@ -1,6 +1,7 @@
 package org.clprop.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.clprop.cli.bench.ThroughputBench;
 import org.clprop.cpu.CpuBackend;
 import org.clprop.data.Dataset;
 import org.clprop.optim.Optimizer;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.clprop.bench.GemmBench;
+import org.clprop.cli.bench.GemmBench;
 import org.jocl.blast.CLBlast;
 
 /**

@@ -23,8 +23,13 @@ public final class ChildJvm {
 
   /** The java command for {@code mainClass} with {@code args}, on this JVM's classpath, with the Vector API. */
   public static List<String> command(Class<?> mainClass, String... args) {
+    return command(System.getProperty("java.class.path"), mainClass.getName(), args);
+  }
+
+  /** The java command for the main class named {@code mainClass} on {@code classpath}, with the Vector API. */
+  public static List<String> command(String classpath, String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        "--add-modules", "jdk.incubator.vector", "-cp", classpath, mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -35,7 +40,16 @@ public final class ChildJvm {
    */
   public static Result run(List<String> command, Map<String, String> env, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(command, env, null, timeoutSeconds);
+  }
+
+  /** As {@link #run(List, Map, long)}, in the working folder {@code workDir} (null: this one's). */
+  public static Result run(List<String> command, Map<String, String> env, Path workDir, long timeoutSeconds)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
     env.forEach((k, v) -> {
       if (v == null) {
         pb.environment().remove(k);

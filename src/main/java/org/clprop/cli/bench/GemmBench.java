@@ -1,4 +1,4 @@
-package org.clprop.bench;
+package org.clprop.cli.bench;
 
 import java.util.Arrays;
 import java.util.Random;
