@@ -34,6 +34,11 @@ final class OpenClLibrary {
     }
     List<String> failures = new ArrayList<>();
     for (Path candidate : candidates()) {
+      if (!isElf(candidate)) {
+        // Loading it would fail as well, but HotSpot would first warn about its stack guard.
+        failures.add(candidate + ": not a shared library");
+        continue;
+      }
       try {
         System.load(candidate.toString());
         return null;
@@ -45,6 +50,15 @@ final class OpenClLibrary {
       return "the OpenCL library is not installed (no " + NAMES.get(0) + " where the dynamic linker looks)";
     }
     return "the OpenCL library could not be loaded (" + String.join("; ", failures) + ")";
+  }
+
+  private static boolean isElf(Path file) {
+    byte[] head = new byte[4];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(head, 0, 4) == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
   }
 
   /** The files behind the names JOCL asks for, in the dynamic linker's order of folders, each once. */
