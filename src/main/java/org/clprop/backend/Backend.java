@@ -11,7 +11,7 @@ import org.clprop.optim.Optimizer;
  * to the host per layer or per step.
  *
  * <p>Parameters cross the boundary as one float32 vector: Theta(1) row-major (bias as column 0,
- * ALGORITHM.md), then Theta(2), and so on. Internal layouts are the backend's own.
+ * docs/algorithm.md), then Theta(2), and so on. Internal layouts are the backend's own.
  *
  * <p>The regularisation of a minibatch step uses the batch's own m, D = (1/m) Delta +
  * (lambda/m) Theta off the bias column, as scikit-learn's MLP does.

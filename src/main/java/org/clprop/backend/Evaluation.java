@@ -1,4 +1,4 @@
 package org.clprop.backend;
 
-/** Cost J (ALGORITHM.md, regularisation included) and the fraction of correct predictions. */
+/** Cost J (docs/algorithm.md, regularisation included) and the fraction of correct predictions. */
 public record Evaluation(double cost, double accuracy, int examples) {}

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code clprop grad}: J and D(l) of ALGORITHM.md for a model and data, by the double-precision reference. */
+/** {@code clprop grad}: J and D(l) of docs/algorithm.md for a model and data, by the double-precision reference. */
 @Command(name = "grad", mixinStandardHelpOptions = true,
     description = "Cost J and gradients D(l) of a model on a CSV, computed by the double-precision reference, "
         + "written as .npz (theta1 ... in the model's shapes, float64, and a 0-d 'cost').")

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected sigmoid network: the layer sizes s_1..s_L and the matrices Theta(l), each
- * s_{l+1} x (s_l + 1) with the bias as column 0 (ALGORITHM.md). It holds numbers only; backends
+ * s_{l+1} x (s_l + 1) with the bias as column 0 (docs/algorithm.md). It holds numbers only; backends
  * do the computing.
  */
 public final class Network {
@@ -91,7 +91,7 @@ public final class Network {
     return sizes[sizes.length - 1];
   }
 
-  /** Theta(l) for l = 1..L-1, as in ALGORITHM.md. */
+  /** Theta(l) for l = 1..L-1, as in docs/algorithm.md. */
   public Matrix theta(int l) {
     return thetas.get(l - 1);
   }

@@ -3,7 +3,7 @@ package org.clprop.optim;
 /**
  * Limited-memory BFGS (Nocedal and Wright, Numerical Optimization, 2nd ed., algorithms 7.4 and
  * 7.5) with a backtracking line search on the Armijo condition. Works on a flat double vector; the
- * function supplies J and its gradient (for clprop, the full-batch D of ALGORITHM.md).
+ * function supplies J and its gradient (for clprop, the full-batch D of docs/algorithm.md).
  */
 public final class Lbfgs {
   /** J(x) and its gradient, written into {@code grad}. */

@@ -8,7 +8,7 @@ import org.clprop.core.Network;
 import org.clprop.core.Sigmoid;
 
 /**
- * The algorithm of ALGORITHM.md exactly as the original text states it, in double precision, one
+ * The algorithm of docs/algorithm.md exactly as the original text states it, in double precision, one
  * example at a time. Slow on purpose: it is the oracle every faster path is checked against.
  *
  * <pre>

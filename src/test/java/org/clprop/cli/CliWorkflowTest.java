@@ -102,7 +102,7 @@ class CliWorkflowTest {
           + (lambda.equals("0") ? "u[[0, 1, 2, 20]]" : "u[5:8]") + "))").strip().split(" ");
       assertEquals("()", u[0], "cost is a 0-d array");
       assertEquals("float64", u[1]);
-      // ALGORITHM.md's published entries (parameters unrolled column-major, 1-based 1..3 and 21; 6..8).
+      // docs/algorithm.md's published entries (parameters unrolled column-major, 1-based 1..3 and 21; 6..8).
       double[] want = lambda.equals("0") ? new double[] {-0.0092782524, 0.0088991196, -0.0083601076, 0.3145449700}
           : new double[] {-0.016767980, 0.039433483, 0.059335556};
       for (int i = 0; i < want.length; i++) {

@@ -4,7 +4,7 @@ import java.util.List;
 import org.clprop.core.Matrix;
 import org.clprop.core.Network;
 
-/** The small fixed network of the course's checkNNGradients.m (ALGORITHM.md, "Published reference values"). */
+/** The small fixed network of the course's checkNNGradients.m (docs/algorithm.md, "Published reference values"). */
 public final class CourseFixtures {
   public static final int[] SIZES = {3, 5, 3};
   /** y = 1 + mod(t, 3) for t = 1..5 in 1-based classes, shifted to clprop's 0-based labels. */

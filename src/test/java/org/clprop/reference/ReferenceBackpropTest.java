@@ -11,7 +11,7 @@ import org.clprop.core.Network;
 import org.clprop.core.Sigmoid;
 import org.junit.jupiter.api.Test;
 
-/** The double-precision reference against the course's published numbers (ALGORITHM.md). */
+/** The double-precision reference against the course's published numbers (docs/algorithm.md). */
 class ReferenceBackpropTest {
 
   @Test
