@@ -24,8 +24,8 @@ public final class ClKernels implements AutoCloseable {
   private final KernelParams params;
   private final List<ClKernel> all = new ArrayList<>();
   private final List<ClProgram> variantPrograms = new ArrayList<>();
-  /** The products of each tile shape, largest tiles first; the main program's among them. */
-  private final List<GemmSet> gemms = new ArrayList<>();
+  /** The products of every tile shape the programs were built with. */
+  private final GemmRoutine gemm;
   private final ClKernel gatherRows;
   private final ClKernel gatherLabels;
   private final ClKernel outputDelta;
@@ -36,17 +36,6 @@ public final class ClKernels implements AutoCloseable {
   private final ClKernel sgd;
   private final ClKernel momentum;
   private final ClKernel adam;
-
-  /** The three products compiled with one tile shape. */
-  private record GemmSet(KernelParams params, ClKernel nt, ClKernel nn, ClKernel tn) {
-    ClKernel of(Layout layout) {
-      return switch (layout) {
-        case NT -> nt;
-        case NN -> nn;
-        case TN -> tn;
-      };
-    }
-  }
 
   /**
    * Builds (or loads from the cache) the program for {@code ctx}'s device with tile sizes for it,
@@ -64,17 +53,16 @@ public final class ClKernels implements AutoCloseable {
     this.ctx = ctx;
     this.params = params;
     this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions(), cache);
+    this.gemm = new GemmRoutine(ctx.device(), params.cpu());
     try {
-      gemms.add(gemmSet(program, params));
+      addProducts(program, params);
       String products = variants.isEmpty() ? null : KernelSource.products();
       for (KernelParams v : variants) {
         // Only the products: the element-wise kernels come from the main program.
         ClProgram p = new ClProgram(ctx, products, v.buildOptions(), cache);
         variantPrograms.add(p);
-        gemms.add(gemmSet(p, v));
+        addProducts(p, v);
       }
-      // Largest tiles first: gemm() takes the first shape that fills the device.
-      gemms.sort((x, y) -> Integer.compare(y.params.tsM() * y.params.tsN(), x.params.tsM() * x.params.tsN()));
       gatherRows = kernel("gather_rows");
       gatherLabels = kernel("gather_labels");
       outputDelta = kernel("output_delta");
@@ -101,31 +89,18 @@ public final class ClKernels implements AutoCloseable {
     return k;
   }
 
-  private GemmSet gemmSet(ClProgram from, KernelParams p) {
-    return new GemmSet(p, kernel(from, "gemm_nt"), kernel(from, "gemm_nn"), kernel(from, "gemm_tn"));
+  private void addProducts(ClProgram from, KernelParams p) {
+    gemm.add(p, kernel(from, "gemm_nt"), kernel(from, "gemm_nn"), kernel(from, "gemm_tn"));
   }
 
   /** The tile shapes the products are compiled with, largest first (one on CPU devices). */
   public List<KernelParams> tileShapes() {
-    return gemms.stream().map(GemmSet::params).toList();
+    return gemm.tileShapes();
   }
 
-  /**
-   * The tile shape for an m x n product: the largest whose work-groups still number at least the
-   * device's compute units, else the smallest (most work-groups).
-   */
+  /** The tile shape {@link #gemm} uses for an m x n product (see {@link GemmRoutine#tilesFor}). */
   KernelParams tilesFor(int m, int n) {
-    return setFor(m, n).params;
-  }
-
-  private GemmSet setFor(int m, int n) {
-    int units = ctx.device().computeUnits();
-    for (GemmSet g : gemms) {
-      if (g.params.groups(m, n) >= units) {
-        return g;
-      }
-    }
-    return gemms.get(gemms.size() - 1);
+    return gemm.tilesFor(m, n);
   }
 
   public KernelParams params() {
@@ -148,32 +123,7 @@ public final class ClKernels implements AutoCloseable {
    */
   public void gemm(Layout layout, int m, int n, int k, ClBuffer a, int aoff, int lda, ClBuffer b, int boff, int ldb,
       ClBuffer c, int coff, int ldc, int mode, float beta, ClBuffer x, int xoff, int ldx, ClBuffer z, int zoff) {
-    if (m == 0 || n == 0) {
-      return;
-    }
-    GemmSet set = setFor(m, n);
-    KernelParams tiles = set.params;
-    ClKernel kern = set.of(layout);
-    kern.args().arg(m).arg(n).arg(k).arg(a).arg(aoff).arg(lda).arg(b).arg(boff).arg(ldb).arg(c).arg(coff).arg(ldc)
-        .arg(mode).arg(beta).arg(x).arg(xoff).arg(ldx).arg(z).arg(zoff);
-    KernelParams.CpuBlock cpu = params.cpu();
-    if (cpu != null) {
-      // One work-item per register block of C; the driver groups them (matmul_cpu.cl).
-      if (layout == Layout.NT) {
-        kern.launch(ceilDiv(n, cpu.dotColumns()), ceilDiv(m, cpu.dotRows()), 0, 0);
-      } else {
-        // Rows first: neighbouring work-items share one panel of B while it is in cache.
-        kern.launch(ceilDiv(m, cpu.rows()), ceilDiv(n, cpu.columns()), 0, 0);
-      }
-      return;
-    }
-    int rtsN = tiles.tsN() / tiles.wptN();
-    int rtsM = tiles.tsM() / tiles.wptM();
-    kern.launch(ceilDiv(n, tiles.tsN()) * rtsN, ceilDiv(m, tiles.tsM()) * rtsM, rtsN, rtsM);
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+    gemm.run(layout, m, n, k, a, aoff, lda, b, boff, ldb, c, coff, ldc, mode, beta, x, xoff, ldx, z, zoff);
   }
 
   /** X(n, f) = Xall[order[from + i], :]. */

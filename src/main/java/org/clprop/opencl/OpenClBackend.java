@@ -28,19 +28,19 @@ import org.slf4j.LoggerFactory;
  *   update     the optimiser's kernel over all parameters
  * </pre>
  *
- * Nothing is read back in a step: per-step cost and accuracy sums accumulate in a device buffer
- * that {@link #takeMetrics()} reads when asked. Parameters live in one flat buffer in the Theta
- * layout of {@link Backend}, so the optimiser updates them with one launch.
+ * Nothing is read back in a step: per-step cost and accuracy sums accumulate in device slots
+ * ({@link StepTotals}) read when asked. Parameters live in one flat buffer in the Theta layout of
+ * {@link Backend}, so the optimiser ({@link DeviceOptimizer}) updates them with one launch.
  *
- * <p>A training set that does not fit in half of the device's memory (or in one allocation) is
- * not made resident: a {@link BatchStreamer} uploads each minibatch, the next one while the
- * current one computes.
+ * <p>The parts this class drives: {@link BatchBuffers} (a batch's activations and deltas),
+ * {@link RowFeed} (rows into A(1): a resident training set, or one streamed batch by batch when it
+ * does not fit in half of the device's memory), {@link GemmRoutine} (behind {@link ClKernels}),
+ * and {@link DeviceMemory}, which checks every size against the device before allocating.
  */
 public final class OpenClBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
   private static final int EVAL_CHUNK = 1024;
   private static final int METRIC_SLOTS = 4096;
-  private static final double RESIDENT_FRACTION = 0.5;
 
   private final int[] s;
   private final int layers;
@@ -52,67 +52,15 @@ public final class OpenClBackend implements Backend {
   private final ClBuffer params;
   private final ClBuffer grad;
   private final ClBuffer regSums;
-  private final ClBuffer stepMetrics;
-  private ClBuffer moment1;
-  private ClBuffer moment2;
-  private Optimizer optimizer = Optimizer.sgd(0.1);
-  private long step;
+  private final DeviceOptimizer optimizer;
 
-  private int capacity;
-  private ClBuffer[] act;
-  private ClBuffer[] delta;
-  private ClBuffer zOut;
-  private ClBuffer labelsBatch;
-  private ClBuffer rowCost;
-  private ClBuffer rowHit;
-  private ClBuffer evalMetrics;
-  private int evalSlots;
+  private final BatchBuffers batch;
+  private final RowFeed feed;
+  /** The training steps' sums until takeMetrics; one slot per chunk of a whole pass. */
+  private final StepTotals stepTotals;
+  private final MetricSlots passSlots;
 
-  private Resident bound;
-  private Resident evalCache;
-  private Dataset streamed;
-  private BatchStreamer streamer;
-  private int[] hostOrder;
-  private float[] stagingX;
-  private int[] stagingY;
-
-  private int slots;
-  private int drainedSteps;
-  private int firstNonFinite = -1;
-  private double drainedCost;
-  private long drainedHits;
-  private long examples;
   private boolean closed;
-
-  /** The training set or another dataset kept on the device, with an order to draw rows by. */
-  private final class Resident implements AutoCloseable {
-    final Dataset data;
-    final ClBuffer x;
-    final ClBuffer labels;
-    final ClBuffer order;
-
-    Resident(Dataset data) {
-      this.data = data;
-      int m = data.size();
-      x = ctx.buffer("examples", (long) m * data.features() * 4);
-      labels = ctx.buffer("labels", (long) m * 4);
-      order = ctx.buffer("order", (long) m * 4);
-      x.write(ctx.queue(), data.x(), 0, 0, m * data.features());
-      labels.write(ctx.queue(), data.labels(), 0, 0, m);
-      int[] identity = new int[m];
-      for (int i = 0; i < m; i++) {
-        identity[i] = i;
-      }
-      order.write(ctx.queue(), identity, 0, 0, m);
-    }
-
-    @Override
-    public void close() {
-      x.close();
-      labels.close();
-      order.close();
-    }
-  }
 
   /** A backend for {@code layerSizes} on {@code device}: creates the context, builds the program. */
   public OpenClBackend(int[] layerSizes, ClDevice device) {
@@ -131,12 +79,13 @@ public final class OpenClBackend implements Backend {
     SignalChaining.warnOnceIfMissing();
     ctx = new ClContext(device, profiling);
     ClKernels kernels = null;
+    StepTotals totals = null;
     try {
       kernels = new ClKernels(ctx);
       params = own("parameters", (long) paramCount * 4);
       grad = own("gradients", (long) paramCount * 4);
       regSums = own("sums of squares", (long) layers * 4);
-      stepMetrics = own("step metrics", 2L * METRIC_SLOTS * 4);
+      totals = new StepTotals(ctx, METRIC_SLOTS);
     } catch (RuntimeException e) {
       if (kernels != null) {
         kernels.close();
@@ -146,15 +95,16 @@ public final class OpenClBackend implements Backend {
       throw e;
     }
     k = kernels;
+    optimizer = new DeviceOptimizer(ctx, k, paramCount);
+    stepTotals = totals;
+    passSlots = new MetricSlots(ctx, "evaluation metrics", 0);
+    batch = new BatchBuffers(ctx, s, paramCount, METRIC_SLOTS);
+    feed = new RowFeed(ctx, k, s[0]);
     LOG.info("OpenCL backend on {}", device.describe());
   }
 
   private ClBuffer own(String name, long bytes) {
-    long max = ctx.device().maxAllocBytes();
-    if (bytes > max) {
-      throw new OpenClException(name + " needs " + bytes + " bytes, more than the " + max
-          + " bytes one allocation may have on " + ctx.device().name() + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE)");
-    }
+    DeviceMemory.checkAllocation(ctx.device(), name, bytes);
     ClBuffer b = ctx.buffer(name, bytes);
     owned.add(b);
     return b;
@@ -197,168 +147,59 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void setOptimizer(Optimizer opt) {
-    optimizer = opt;
-    step = 0;
-    boolean needs1 = opt.kind() == Optimizer.Kind.MOMENTUM || opt.kind() == Optimizer.Kind.ADAM;
-    boolean needs2 = opt.kind() == Optimizer.Kind.ADAM;
-    if (needs1 && moment1 == null) {
-      moment1 = own("first moments", (long) paramCount * 4);
-    }
-    if (needs2 && moment2 == null) {
-      moment2 = own("second moments", (long) paramCount * 4);
-    }
-    float[] zeros = new float[paramCount];
-    if (needs1) {
-      moment1.write(ctx.queue(), zeros, 0, 0, paramCount);
-    }
-    if (needs2) {
-      moment2.write(ctx.queue(), zeros, 0, 0, paramCount);
-    }
+    optimizer.set(opt);
   }
 
   @Override
   public OptimizerState optimizerState() {
-    boolean has1 = optimizer.kind() == Optimizer.Kind.MOMENTUM || optimizer.kind() == Optimizer.Kind.ADAM;
-    boolean has2 = optimizer.kind() == Optimizer.Kind.ADAM;
-    return new OptimizerState(step, has1 ? read(moment1) : null, has2 ? read(moment2) : null);
-  }
-
-  private float[] read(ClBuffer b) {
-    float[] v = new float[paramCount];
-    b.read(ctx.queue(), 0, v, 0, paramCount);
-    return v;
+    return optimizer.state();
   }
 
   @Override
   public void setOptimizerState(OptimizerState st) {
-    boolean has1 = optimizer.kind() == Optimizer.Kind.MOMENTUM || optimizer.kind() == Optimizer.Kind.ADAM;
-    boolean has2 = optimizer.kind() == Optimizer.Kind.ADAM;
-    if ((st.first() != null) != has1 || (st.second() != null) != has2
-        || (st.first() != null && st.first().length != paramCount)
-        || (st.second() != null && st.second().length != paramCount)) {
-      throw new IllegalArgumentException("optimizer state does not fit " + optimizer.kind());
-    }
-    step = st.step();
-    if (has1) {
-      moment1.write(ctx.queue(), st.first(), 0, 0, paramCount);
-    }
-    if (has2) {
-      moment2.write(ctx.queue(), st.second(), 0, 0, paramCount);
-    }
+    optimizer.restore(st);
   }
 
   @Override
   public void bindTrainingSet(Dataset data, int maxBatch) {
     BackendChecks.data(s, data);
-    ensureCapacity(maxBatch);
-    if (bound != null && bound.data != data) {
-      bound.close();
-      bound = null;
-    }
-    closeStreamer();
-    streamed = null;
-    hostOrder = null;
-    if (bound == null) {
-      if (fitsResident(data)) {
-        bound = evalCache != null && evalCache.data == data ? takeEvalCache() : new Resident(data);
-      } else {
-        streamed = data;
-        closeStreamer();
-        streamer = new BatchStreamer(ctx, capacity, s[0]);
-        LOG.info("training set of {} bytes does not fit on {}: streaming minibatches",
-            (long) data.size() * data.features() * 4, ctx.device().name());
-      }
-    }
-  }
-
-  private Resident takeEvalCache() {
-    Resident r = evalCache;
-    evalCache = null;
-    return r;
-  }
-
-  private boolean fitsResident(Dataset data) {
-    if (Boolean.getBoolean("clprop.opencl.stream")) {
-      return false;
-    }
-    long bytes = (long) data.size() * data.features() * 4;
-    ClDevice d = ctx.device();
-    return bytes <= d.maxAllocBytes() && bytes + data.size() * 8L <= RESIDENT_FRACTION * d.globalMemBytes();
+    batch.ensure(maxBatch);
+    feed.bind(data, batch.capacity());
   }
 
   @Override
   public void setOrder(int[] order) {
-    BackendChecks.order(bound != null ? bound.data : streamed, order);
-    if (bound != null) {
-      bound.order.write(ctx.queue(), order, 0, 0, order.length);
-    }
-    hostOrder = order;
+    feed.setOrder(order);
   }
 
   @Override
   public void trainStep(int from, int count, double lambda) {
-    BackendChecks.batch(hostOrder, from, count, capacity);
-    if (optimizer.kind() == Optimizer.Kind.LBFGS) {
+    BackendChecks.batch(feed.order(), from, count, batch.capacity());
+    if (optimizer.optimizer().kind() == Optimizer.Kind.LBFGS) {
       throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
     }
-    if (streamer != null) {
-      streamer.load(streamed, hostOrder, from, count, act[0], labelsBatch);
-    } else {
-      loadRows(bound, null, hostOrder, from, count);
-    }
+    feed.loadStep(from, count, batch);
     forward(count);
-    outputDelta(count, stepMetrics, slots);
-    slots++;
-    examples += count;
-    if (slots == METRIC_SLOTS) {
-      drainSlots();
-    }
+    outputDelta(count, stepTotals.buffer(), stepTotals.slotFor(count));
+    stepTotals.drainIfFull();
     backward(count, 0f);
     if (lambda == 0) {
-      update(1f / count); // the update divides by m: no scaling launches
+      optimizer.update(params, grad, 1f / count); // the update divides by m: no scaling launches
     } else {
       scale(count, lambda);
-      update(1f);
+      optimizer.update(params, grad, 1f);
     }
-    if (streamer != null) {
-      // Guess the trainer's next batch (the next rows of the order) and upload it during this step.
-      int nextFrom = from + count;
-      streamer.prefetch(streamed, hostOrder, nextFrom, Math.min(count, hostOrder.length - nextFrom));
-    }
+    feed.prefetchAfter(from, count);
   }
 
   @Override
   public StepMetrics takeMetrics() {
-    drainSlots();
-    StepMetrics m = new StepMetrics(drainedCost, drainedHits, examples, firstNonFinite);
-    drainedCost = 0;
-    drainedHits = 0;
-    examples = 0;
-    drainedSteps = 0;
-    firstNonFinite = -1;
-    return m;
-  }
-
-  private void drainSlots() {
-    if (slots == 0) {
-      return;
-    }
-    float[] v = new float[2 * slots];
-    stepMetrics.read(ctx.queue(), 0, v, 0, v.length);
-    for (int i = 0; i < slots; i++) {
-      if (!Float.isFinite(v[2 * i]) && firstNonFinite < 0) {
-        firstNonFinite = drainedSteps + i;
-      }
-      drainedCost += v[2 * i];
-      drainedHits += Math.round(v[2 * i + 1]);
-    }
-    drainedSteps += slots;
-    slots = 0;
+    return stepTotals.take();
   }
 
   @Override
   public double boundGradient(double lambda, float[] gradOut) {
-    Dataset data = bound != null ? bound.data : streamed;
+    Dataset data = feed.bound();
     if (data == null) {
       throw new IllegalStateException("boundGradient before bindTrainingSet");
     }
@@ -373,7 +214,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public StepMetrics boundSums(float[] deltaOut) {
-    Dataset data = bound != null ? bound.data : streamed;
+    Dataset data = feed.bound();
     if (data == null) {
       throw new IllegalStateException("boundSums before bindTrainingSet");
     }
@@ -383,9 +224,9 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public StepMetrics batchSums(int from, int count, float[] deltaOut) {
-    BackendChecks.rows(hostOrder, from, count);
+    BackendChecks.rows(feed.order(), from, count);
     BackendChecks.parameterVector(deltaOut, paramCount);
-    return sums(bound != null ? bound.data : streamed, hostOrder, from, count, deltaOut);
+    return sums(feed.bound(), feed.order(), from, count, deltaOut);
   }
 
   @Override
@@ -397,14 +238,14 @@ public final class OpenClBackend implements Backend {
   @Override
   public float[] predictProbabilities(float[] x, int n) {
     BackendChecks.rows(x, n, s[0]);
-    ensureCapacity(Math.min(EVAL_CHUNK, Math.max(1, n)));
+    batch.ensure(Math.min(EVAL_CHUNK, Math.max(1, n)));
     int kOut = s[layers - 1];
     float[] out = new float[n * kOut];
-    for (int from = 0; from < n; from += capacity) {
-      int rows = Math.min(capacity, n - from);
-      act[0].write(ctx.queue(), x, from * s[0], 0, rows * s[0]);
+    for (int from = 0; from < n; from += batch.capacity()) {
+      int rows = Math.min(batch.capacity(), n - from);
+      batch.act[0].write(ctx.queue(), x, from * s[0], 0, rows * s[0]);
       forward(rows);
-      act[layers - 1].read(ctx.queue(), 0, out, from * kOut, rows * kOut);
+      batch.act[layers - 1].read(ctx.queue(), 0, out, from * kOut, rows * kOut);
     }
     return out;
   }
@@ -415,31 +256,19 @@ public final class OpenClBackend implements Backend {
       return;
     }
     closed = true;
-    if (bound != null) {
-      bound.close();
-    }
-    if (evalCache != null) {
-      evalCache.close();
-    }
-    closeStreamer();
+    feed.close();
     releaseOwned();
-    releaseBatchBuffers();
+    optimizer.close();
+    batch.close();
+    stepTotals.close();
+    passSlots.close();
     k.close();
     ctx.close();
   }
 
   /** Batches streamed since binding and how many were uploaded ahead; zeros when resident. */
   long[] streamingCounts() {
-    return streamer == null ? new long[2] : streamer.loadsAndPrefetched();
-  }
-
-  private void closeStreamer() {
-    if (streamer != null) {
-      long[] c = streamer.loadsAndPrefetched();
-      LOG.debug("streamed {} batches, {} of them uploaded during the previous step", c[0], c[1]);
-      streamer.close();
-      streamer = null;
-    }
+    return feed.streamingCounts();
   }
 
   // ---- passes -----------------------------------------------------------------------------------
@@ -452,9 +281,9 @@ public final class OpenClBackend implements Backend {
     if (gradOut != null && gradOut.length != paramCount) {
       throw new IllegalArgumentException("gradOut: " + gradOut.length + " values, expected " + paramCount);
     }
-    ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    batch.ensure(Math.min(EVAL_CHUNK, data.size()));
     int m = data.size();
-    StepMetrics totals = accumulate(residentFor(data), data, null, 0, m, wantGradient);
+    StepMetrics totals = accumulate(feed.forPass(data), data, null, 0, m, wantGradient);
     if (wantGradient) {
       scale(m, lambda);
       if (gradOut != null) {
@@ -467,8 +296,8 @@ public final class OpenClBackend implements Backend {
 
   /** Sums over the bound set's rows order[from .. from+count) (from .. when order is null); Delta read back. */
   private StepMetrics sums(Dataset data, int[] order, int from, int count, float[] deltaOut) {
-    ensureCapacity(Math.min(EVAL_CHUNK, count));
-    StepMetrics totals = accumulate(bound, data, order, from, count, true);
+    batch.ensure(Math.min(EVAL_CHUNK, count));
+    StepMetrics totals = accumulate(feed.boundResident(), data, order, from, count, true);
     grad.read(ctx.queue(), 0, deltaOut, 0, paramCount);
     return totals;
   }
@@ -479,27 +308,22 @@ public final class OpenClBackend implements Backend {
    * buffer. A resident set {@code r} gathers by its device order buffer, which holds the order of
    * the last setOrder (or the identity); otherwise rows are gathered on the host.
    */
-  private StepMetrics accumulate(Resident r, Dataset data, int[] order, int from, int count, boolean wantGradient) {
+  private StepMetrics accumulate(ResidentData r, Dataset data, int[] order, int from, int count,
+      boolean wantGradient) {
+    int capacity = batch.capacity();
     int chunks = (count + capacity - 1) / capacity;
-    if (chunks > evalSlots) {
-      if (evalMetrics != null) {
-        evalMetrics.close();
-      }
-      evalMetrics = ctx.buffer("evaluation metrics", 2L * chunks * 4);
-      evalSlots = chunks;
-    }
+    passSlots.ensure(chunks);
     for (int c = 0; c < chunks; c++) {
       int at = from + c * capacity;
       int n = Math.min(capacity, from + count - at);
-      loadRows(r, r == null ? data : null, order, at, n);
+      feed.load(r, r == null ? data : null, order, at, n, batch);
       forward(n);
-      outputDelta(n, evalMetrics, c);
+      outputDelta(n, passSlots.buffer(), passSlots.next());
       if (wantGradient) {
         backward(n, c == 0 ? 0f : 1f);
       }
     }
-    float[] v = new float[2 * chunks];
-    evalMetrics.read(ctx.queue(), 0, v, 0, v.length);
+    float[] v = passSlots.drain();
     double cost = 0;
     long hits = 0;
     for (int c = 0; c < chunks; c++) {
@@ -509,70 +333,28 @@ public final class OpenClBackend implements Backend {
     return new StepMetrics(cost, hits, count);
   }
 
-  private Resident residentFor(Dataset data) {
-    if (bound != null && bound.data == data) {
-      return bound;
-    }
-    if (evalCache != null && evalCache.data == data) {
-      return evalCache;
-    }
-    if (!fitsResident(data)) {
-      return null;
-    }
-    if (evalCache != null) {
-      evalCache.close();
-    }
-    evalCache = new Resident(data);
-    return evalCache;
-  }
-
-  /**
-   * Puts rows into A(1) and their labels into y: with a resident set by its order buffer (rows in
-   * order when {@code order} is null, else by the uploaded epoch order); otherwise gathered on the
-   * host from {@code data} and written.
-   */
-  private void loadRows(Resident r, Dataset data, int[] order, int from, int n) {
-    if (r != null) {
-      // For a whole pass (order == null) the resident order buffer of a bound set may hold an epoch's
-      // permutation: every row is still visited once, which is all a sum over the data needs.
-      k.gatherRows(r.x, r.order, from, n, s[0], act[0]);
-      k.gatherLabels(r.labels, r.order, from, n, labelsBatch);
-      return;
-    }
-    int f = s[0];
-    float[] x = data.x();
-    int[] y = data.labels();
-    if (stagingX == null || stagingX.length < capacity * f) {
-      stagingX = new float[capacity * f];
-      stagingY = new int[capacity];
-    }
-    for (int i = 0; i < n; i++) {
-      int row = order == null ? from + i : order[from + i];
-      System.arraycopy(x, row * f, stagingX, i * f, f);
-      stagingY[i] = y[row];
-    }
-    act[0].write(ctx.queue(), stagingX, 0, 0, n * f);
-    labelsBatch.write(ctx.queue(), stagingY, 0, 0, n);
-  }
-
   private void forward(int n) {
+    ClBuffer[] act = batch.act;
     for (int l = 0; l + 1 < layers; l++) {
       int in = s[l];
       int out = s[l + 1];
       boolean last = l + 1 == layers - 1;
       k.gemm(ClKernels.Layout.NT, n, out, in, act[l], 0, in, params, thetaOff[l] + 1, in + 1, act[l + 1], 0, out,
-          last ? ClKernels.BIAS_SIGMOID_KEEP_Z : ClKernels.BIAS_SIGMOID, 0f, params, thetaOff[l], in + 1, zOut, 0);
+          last ? ClKernels.BIAS_SIGMOID_KEEP_Z : ClKernels.BIAS_SIGMOID, 0f, params, thetaOff[l], in + 1, batch.zOut, 0);
     }
   }
 
   private void outputDelta(int n, ClBuffer metrics, int slot) {
     int kOut = s[layers - 1];
-    k.outputDelta(n, kOut, act[layers - 1], zOut, labelsBatch, delta[layers - 1], rowCost, rowHit);
-    k.reduceMetrics(n, rowCost, rowHit, metrics, slot);
+    BatchBuffers b = batch;
+    k.outputDelta(n, kOut, b.act[layers - 1], b.zOut, b.labels, b.delta[layers - 1], b.rowCost, b.rowHit);
+    k.reduceMetrics(n, b.rowCost, b.rowHit, metrics, slot);
   }
 
   /** Delta(l) (= when beta is 0, += when 1) for every layer, and the hidden deltas between. */
   private void backward(int n, float beta) {
+    ClBuffer[] act = batch.act;
+    ClBuffer[] delta = batch.delta;
     for (int l = layers - 2; l >= 0; l--) {
       int in = s[l];
       int out = s[l + 1];
@@ -593,21 +375,6 @@ public final class OpenClBackend implements Backend {
     }
   }
 
-  /** One optimiser step with the gradient gs times {@code grad}. */
-  private void update(float gs) {
-    step++;
-    float lr = (float) optimizer.learningRate();
-    switch (optimizer.kind()) {
-      case SGD -> k.sgd(paramCount, params, grad, gs, lr);
-      case MOMENTUM -> k.momentum(paramCount, params, grad, gs, moment1, lr, (float) optimizer.momentum());
-      case ADAM -> k.adam(paramCount, params, grad, gs, moment1, moment2, (float) optimizer.beta1(),
-          (float) optimizer.beta2(), (float) optimizer.epsilon(),
-          (float) (optimizer.learningRate() / (1 - Math.pow(optimizer.beta1(), step))),
-          (float) (1.0 / Math.sqrt(1 - Math.pow(optimizer.beta2(), step))));
-      case LBFGS -> throw new IllegalStateException("L-BFGS has no device update");
-    }
-  }
-
   private double sumOfSquares() {
     for (int l = 0; l + 1 < layers; l++) {
       k.sumSquares(s[l + 1], s[l] + 1, thetaOff[l], params, regSums, l);
@@ -621,79 +388,10 @@ public final class OpenClBackend implements Backend {
     return sum;
   }
 
-  // ---- buffers ----------------------------------------------------------------------------------
-
-  private void ensureCapacity(int rows) {
-    if (rows <= capacity) {
-      return;
-    }
-    long widest = 0;
-    for (int w : s) {
-      widest = Math.max(widest, w);
-    }
-    long max = ctx.device().maxAllocBytes();
-    if (widest * rows * 4 > max) {
-      throw new OpenClException("a batch of " + rows + " rows of " + widest + " floats needs " + widest * rows * 4
-          + " bytes, more than the " + max + " bytes one allocation may have on " + ctx.device().name()
-          + "; a batch of at most " + max / (widest * 4) + " rows fits");
-    }
-    // Everything the device holds for a fit: the per-row buffers (activations, deltas, output z,
-    // labels, row costs and hits) and the fixed ones (parameters, gradients, moments, metrics).
-    long perRow = 4L * (3 + s[layers - 1]);
-    for (int l = 0; l < layers; l++) {
-      perRow += 4L * s[l] * (l == 0 ? 1 : 2);
-    }
-    long fixed = 4L * paramCount * 4 + 2L * METRIC_SLOTS * 4;
-    long budget = (long) (0.9 * ctx.device().globalMemBytes());
-    if (fixed + perRow * rows > budget) {
-      long fits = Math.max(0, (budget - fixed) / perRow);
-      throw new OpenClException(String.format("a batch of %d rows needs %d MiB of device memory (%d bytes a row, "
-          + "plus %d MiB of weights and optimiser state); %s has %d MiB; %s", rows, (fixed + perRow * rows) >> 20,
-          perRow, fixed >> 20, ctx.device().name(), ctx.device().globalMemBytes() >> 20,
-          fits > 0 ? "a batch of at most " + fits + " rows fits" : "the network's weights alone do not fit"));
-    }
-    releaseBatchBuffers();
-    capacity = rows;
-    act = new ClBuffer[layers];
-    delta = new ClBuffer[layers];
-    for (int l = 0; l < layers; l++) {
-      act[l] = ctx.buffer("activations " + (l + 1), (long) rows * s[l] * 4);
-      if (l >= 1) {
-        delta[l] = ctx.buffer("deltas " + (l + 1), (long) rows * s[l] * 4);
-      }
-    }
-    zOut = ctx.buffer("output z", (long) rows * s[layers - 1] * 4);
-    labelsBatch = ctx.buffer("batch labels", (long) rows * 4);
-    rowCost = ctx.buffer("row costs", (long) rows * 4);
-    rowHit = ctx.buffer("row hits", (long) rows * 4);
-  }
-
-  private void releaseBatchBuffers() {
-    if (act != null) {
-      for (ClBuffer b : act) {
-        b.close();
-      }
-      for (ClBuffer b : delta) {
-        if (b != null) {
-          b.close();
-        }
-      }
-      zOut.close();
-      labelsBatch.close();
-      rowCost.close();
-      rowHit.close();
-    }
-    if (evalMetrics != null && closed) {
-      evalMetrics.close();
-    }
-  }
-
   private void releaseOwned() {
     for (ClBuffer b : owned) {
       b.close();
     }
     owned.clear();
   }
-
-
 }
