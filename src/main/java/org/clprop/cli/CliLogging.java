@@ -1,5 +1,6 @@
 package org.clprop.cli;
 
+import org.clprop.config.Settings;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -12,18 +13,16 @@ import org.slf4j.Logger;
 /**
  * The command line's logging, set up in code when Logback starts (found through
  * META-INF/services): library lines to stderr as "LEVEL message", so that stdout carries only
- * results; the root at {@code clprop.log.level} (WARN, INFO under --verbose); the trainer's own
+ * results; the root at {@link Settings#LOG_LEVEL} (WARN, INFO under --verbose); the trainer's own
  * divergence line off, since the command reports divergence itself. Parsing the same as an XML file
  * cost a tenth of a second at every start. It acts only when {@link Main} asked for it
- * ({@code clprop.cli.logging}), so an application that embeds clprop keeps its own configuration.
+ * ({@link Settings#CLI_LOGGING}), so an application that embeds clprop keeps its own configuration.
  */
 public final class CliLogging extends ContextAwareBase implements Configurator {
-  static final String ENABLE = "clprop.cli.logging";
-  static final String LEVEL = "clprop.log.level";
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {
-    if (!Boolean.getBoolean(ENABLE)) {
+    if (!Settings.isTrue(Settings.CLI_LOGGING)) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -37,7 +36,7 @@ public final class CliLogging extends ContextAwareBase implements Configurator {
     stderr.setEncoder(encoder);
     stderr.start();
     ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(System.getProperty(LEVEL), Level.WARN));
+    root.setLevel(Level.toLevel(Settings.get(Settings.LOG_LEVEL), Level.WARN));
     root.addAppender(stderr);
     ctx.getLogger("org.clprop.Trainer").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.clprop.config.Settings;
 import org.clprop.data.DataFormatException;
 import org.clprop.opencl.OpenClException;
 import picocli.CommandLine;
@@ -48,8 +49,8 @@ public final class Main {
       verbose |= a.equals("--verbose") || a.equals("-v");
     }
     // Before any logger exists: the CLI's own logging (CliLogging), INFO with --verbose.
-    System.setProperty(CliLogging.ENABLE, "true");
-    System.setProperty(CliLogging.LEVEL, verbose ? "INFO" : "WARN");
+    Settings.set(Settings.CLI_LOGGING, "true");
+    Settings.set(Settings.LOG_LEVEL, verbose ? "INFO" : "WARN");
     boolean showTrace = verbose;
     CommandLine cli = new CommandLine(new Main());
     // picocli builds a command's model from its annotations, about 10 ms each: when the first

@@ -1,5 +1,6 @@
 package org.clprop.cpu;
 
+import org.clprop.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +150,7 @@ interface CpuKernels {
     private Holder() {}
 
     private static CpuKernels choose() {
-      if (!Boolean.parseBoolean(System.getProperty("clprop.cpu.vector", "true"))) {
+      if ("false".equalsIgnoreCase(Settings.get(Settings.CPU_VECTOR))) {
         return new ScalarKernels();
       }
       if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.clprop.config.Settings;
 import org.clprop.data.Dataset;
 
 /**
@@ -65,7 +66,7 @@ final class VectorKernels implements CpuKernels {
 
   private static int rowsPerBlock() {
     int wide = S.vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? MAX_ROWS : 4;
-    return Integer.getInteger("clprop.cpu.rows", wide); // checked by the constructor
+    return Settings.intValue(Settings.CPU_ROWS, wide); // checked by the constructor
   }
 
   @Override

@@ -1,10 +1,12 @@
 package org.clprop.io;
 
+import org.clprop.config.Settings;
+
 import java.nio.file.Path;
 
 /**
  * Where clprop keeps what it can rebuild (compiled OpenCL programs, decompressed datasets): the
- * folder {@code -Dclprop.cache.dir}, else {@code CLPROP_CACHE_DIR}, else
+ * folder of {@link Settings#CACHE_DIR}, else
  * {@code $XDG_CACHE_HOME/clprop}, else {@code ~/.cache/clprop}, with one subfolder per kind.
  * Setting it to {@code off} disables every cache.
  */
@@ -13,14 +15,11 @@ public final class CacheDir {
 
   /** The folder for cached things of {@code kind}, or null when caching is off. */
   public static Path of(String kind) {
-    String d = System.getProperty("clprop.cache.dir");
-    if (d == null || d.isBlank()) {
-      d = System.getenv("CLPROP_CACHE_DIR");
-    }
+    String d = Settings.get(Settings.CACHE_DIR);
     if (d != null && d.equalsIgnoreCase("off")) {
       return null;
     }
-    if (d != null && !d.isBlank()) {
+    if (d != null) {
       return Path.of(d).resolve(kind);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");

@@ -1,5 +1,6 @@
 package org.clprop.opencl;
 
+import org.clprop.config.Settings;
 import org.clprop.data.Dataset;
 
 /**
@@ -59,7 +60,7 @@ final class DeviceMemory {
 
   /** Whether {@code data} may stay on the device (else it is streamed); -Dclprop.opencl.stream forces streaming. */
   static boolean fitsResident(ClDevice d, Dataset data) {
-    if (Boolean.getBoolean("clprop.opencl.stream")) {
+    if (Settings.isTrue(Settings.STREAM)) {
       return false;
     }
     long bytes = (long) data.size() * data.features() * 4;

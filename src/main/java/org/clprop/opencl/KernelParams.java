@@ -1,5 +1,6 @@
 package org.clprop.opencl;
 
+import org.clprop.config.Settings;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
     if (maxGroup <= 0) {
       maxGroup = 256; // as in forDevice
     }
-    int[] w = setting("clprop.opencl.wideTiles", "CLPROP_WIDE_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    int[] w = Settings.positiveInts(Settings.WIDE_TILES, 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
     List<KernelParams> wide = w != null ? List.of(new KernelParams(w[0], w[1], w[2], w[3], w[4], main.reductionGroup))
         : List.of(new KernelParams(128, 256, 16, 8, 8, main.reductionGroup),
             new KernelParams(128, 128, 16, 8, 8, main.reductionGroup));
@@ -142,7 +143,7 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
    * select the tiled form on any device, CPUs included.
    */
   static KernelParams override() {
-    int[] n = setting("clprop.opencl.tiles", "CLPROP_TILES", 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
+    int[] n = Settings.positiveInts(Settings.TILES, 5, "TS_M,TS_N,TS_K,WPT_M,WPT_N");
     return n == null ? null : new KernelParams(n[0], n[1], n[2], n[3], n[4], 64);
   }
 
@@ -151,36 +152,8 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
    * as "ROWS,VECTORS,DOT_ROWS,DOT_COLUMNS", or the default.
    */
   static CpuBlock cpuBlockOverride() {
-    int[] n = setting("clprop.opencl.cpuBlock", "CLPROP_CPU_BLOCK", 4, "ROWS,VECTORS,DOT_ROWS,DOT_COLUMNS");
+    int[] n = Settings.positiveInts(Settings.CPU_BLOCK, 4, "ROWS,VECTORS,DOT_ROWS,DOT_COLUMNS");
     return n == null ? DEFAULT_CPU_BLOCK : new CpuBlock(n[0], n[1], n[2], n[3]);
-  }
-
-  /** Positive integers from a system property or else an environment variable, or null when neither is set. */
-  private static int[] setting(String property, String env, int count, String form) {
-    String v = System.getProperty(property);
-    if (v == null || v.isBlank()) {
-      v = System.getenv(env);
-    }
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    String[] f = v.split(",");
-    try {
-      if (f.length != count) {
-        throw new NumberFormatException();
-      }
-      int[] n = new int[count];
-      for (int i = 0; i < count; i++) {
-        n[i] = Integer.parseInt(f[i].strip());
-        if (n[i] <= 0) {
-          throw new NumberFormatException();
-        }
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(property + " / " + env + ": '" + v + "', expected " + count
-          + " positive integers " + form);
-    }
   }
 
   /** The -D options for clBuildProgram. */

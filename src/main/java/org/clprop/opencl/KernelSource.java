@@ -1,5 +1,7 @@
 package org.clprop.opencl;
 
+import org.clprop.config.Settings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,11 +24,8 @@ public final class KernelSource {
 
   /** The folder override, or null for the jar's copy. */
   public static Path overrideDir() {
-    String dir = System.getProperty("clprop.kernels.dir");
-    if (dir == null || dir.isBlank()) {
-      dir = System.getenv("CLPROP_KERNELS_DIR");
-    }
-    return dir == null || dir.isBlank() ? null : Path.of(dir);
+    String dir = Settings.get(Settings.KERNELS_DIR);
+    return dir == null ? null : Path.of(dir);
   }
 
   /** The concatenated source, each file introduced by a line naming it. */

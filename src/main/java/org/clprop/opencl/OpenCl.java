@@ -1,5 +1,6 @@
 package org.clprop.opencl;
 
+import org.clprop.config.Settings;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_CLOCK_FREQUENCY;
@@ -175,12 +176,7 @@ public final class OpenCl {
 
   /** The device a user named in -Dclprop.device or CLPROP_DEVICE, or null. */
   public static String deviceFromEnvironment() {
-    String p = System.getProperty("clprop.device");
-    if (p != null && !p.isBlank()) {
-      return p;
-    }
-    String e = System.getenv("CLPROP_DEVICE");
-    return e == null || e.isBlank() ? null : e;
+    return Settings.get(Settings.DEVICE);
   }
 
   private static String typeName(long type) {
