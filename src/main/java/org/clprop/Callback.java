@@ -24,6 +24,9 @@ public interface Callback {
   /** After each epoch, validation included. */
   default void onEpochEnd(EpochStats stats, FitControl fit) {}
 
+  /** After the fit's last epoch, before {@link Trainer#fit} returns (also when it stopped early or diverged). */
+  default void onFitEnd(FitControl fit) {}
+
   /** After every {@link #batchInterval()}-th batch of an epoch, and after its last batch. */
   default void onBatchEnd(BatchEnd batch, FitControl fit) {}
 

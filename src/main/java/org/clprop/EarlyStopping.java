@@ -1,48 +1,50 @@
 package org.clprop;
 
-import java.util.List;
-import org.clprop.backend.Backend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Patience on validation accuracy; keeps a copy of the best weights to restore at the end. */
-final class EarlyStopping {
+/**
+ * The built-in callback behind {@link Trainer.Builder#earlyStopping}: Keras'
+ * {@code EarlyStopping(monitor="val_accuracy", patience, restore_best_weights=True)}. It keeps a
+ * copy of the weights of the best validation epoch, ends the fit after {@code patience} epochs
+ * without a better one, and puts the best weights back when the fit ends.
+ */
+final class EarlyStopping implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private final int patience;
-  private final Backend backend;
+  private final FitSession session;
   private double best = Double.NEGATIVE_INFINITY;
   private int bestEpoch;
+  private int lastEpoch;
   private float[] bestParams;
 
-  EarlyStopping(int patience, Backend backend) {
+  EarlyStopping(int patience, FitSession session) {
     this.patience = patience;
-    this.backend = backend;
+    this.session = session;
   }
 
-  /** Records an epoch; true when training should stop. */
-  boolean update(EpochStats stats) {
-    if (patience <= 0 || !stats.hasValidation()) {
-      bestEpoch = stats.epoch();
-      return false;
+  @Override
+  public void onEpochEnd(EpochStats stats, FitControl fit) {
+    lastEpoch = stats.epoch();
+    if (!stats.hasValidation()) {
+      return;
     }
     if (stats.validationAccuracy() > best) {
       best = stats.validationAccuracy();
       bestEpoch = stats.epoch();
-      bestParams = backend.parameters();
-      return false;
+      bestParams = session.backend.parameters();
+    } else if (stats.epoch() - bestEpoch >= patience) {
+      session.endEarly();
     }
-    return stats.epoch() - bestEpoch >= patience;
   }
 
-  /** Puts the best weights back when they are not the current ones; returns their epoch. */
-  int restoreBest(List<EpochStats> epochs) {
-    int last = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
-    if (bestParams != null && bestEpoch != last) {
-      backend.setParameters(bestParams);
+  @Override
+  public void onFitEnd(FitControl fit) {
+    if (bestParams != null && bestEpoch != lastEpoch) {
+      session.backend.setParameters(bestParams);
+      session.keepWeightsOf(bestEpoch);
       LOG.info("restored the weights of epoch {} (validation accuracy {})", bestEpoch, best);
-      return bestEpoch;
     }
-    return last;
   }
 }

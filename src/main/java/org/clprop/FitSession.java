@@ -1,5 +1,6 @@
 package org.clprop;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.clprop.backend.Backend;
 import org.clprop.backend.Evaluation;
@@ -19,13 +20,22 @@ final class FitSession implements FitControl {
   /** Counts the trainer's fits, so that a second fit shuffles differently from the first. */
   final int fitNumber;
   private final List<Callback> batchCallbacks;
+  /** The user's callbacks, then the built-in ones. */
+  private final List<Callback> callbacks = new ArrayList<>();
   private volatile boolean stop;
+  private boolean endedEarly;
+  /** The epoch whose weights the trainer holds at the end, when not the last one. */
+  private int keptEpoch = -1;
 
   FitSession(TrainerConfig config, Backend backend, int fitNumber) {
     this.config = config;
     this.backend = backend;
     this.fitNumber = fitNumber;
     this.batchCallbacks = config.batchCallbacks();
+    callbacks.addAll(config.callbacks());
+    if (config.earlyStopPatience() > 0) {
+      callbacks.add(new EarlyStopping(config.earlyStopPatience(), this));
+    }
   }
 
   @Override
@@ -36,6 +46,32 @@ final class FitSession implements FitControl {
   @Override
   public boolean stopRequested() {
     return stop;
+  }
+
+  /** Ends the fit after this epoch for lack of progress (early stopping), not on request. */
+  void endEarly() {
+    endedEarly = true;
+  }
+
+  boolean endedEarly() {
+    return endedEarly;
+  }
+
+  /** Records that the trainer now holds the weights of {@code epoch} (a callback put them back). */
+  void keepWeightsOf(int epoch) {
+    keptEpoch = epoch;
+  }
+
+  /**
+   * Calls the callbacks' onFitEnd and returns the fit's history: its epochs, the epoch whose
+   * weights the trainer holds, and why it ended.
+   */
+  History end(List<EpochStats> epochs, String reason) {
+    for (Callback c : callbacks) {
+      c.onFitEnd(this);
+    }
+    int last = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
+    return new History(epochs, keptEpoch >= 0 ? keptEpoch : last, reason);
   }
 
   boolean hasBatchCallbacks() {
@@ -74,7 +110,7 @@ final class FitSession implements FitControl {
     EpochStats stats = new EpochStats(epoch, cost, accuracy, vCost, vAcc, samples / trainSeconds, seconds);
     LOG.debug("epoch {}: cost {} accuracy {} validation {} ({} samples/s)", epoch, cost, accuracy, vAcc,
         Math.round(stats.samplesPerSecond()));
-    for (Callback c : config.callbacks()) {
+    for (Callback c : callbacks) {
       c.onEpochEnd(stats, this);
     }
     return stats;

@@ -47,7 +47,6 @@ final class LbfgsFit {
     };
     Lbfgs lbfgs = new Lbfgs(f, x0, config.optimizer().history());
     List<EpochStats> epochs = new ArrayList<>();
-    EarlyStopping early = new EarlyStopping(config.earlyStopPatience(), backend);
     String reason = "completed";
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
@@ -70,11 +69,11 @@ final class LbfgsFit {
         reason = "converged";
         break;
       }
-      if (early.update(epochs.get(epochs.size() - 1))) {
+      if (s.endedEarly()) {
         reason = "early stopping";
         break;
       }
     }
-    return new History(epochs, early.restoreBest(epochs), reason);
+    return s.end(epochs, reason);
   }
 }

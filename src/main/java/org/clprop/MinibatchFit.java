@@ -61,7 +61,6 @@ final class MinibatchFit {
         Shuffle.shuffle(order, rng);
       }
     }
-    EarlyStopping early = new EarlyStopping(config.earlyStopPatience(), backend);
     String reason = "completed";
     // The weights at the end of the last epoch whose cost was finite, to fall back on if training diverges.
     float[] lastGood = backend.parameters();
@@ -134,12 +133,12 @@ final class MinibatchFit {
         reason = "stop requested at the end of epoch " + epoch;
         break;
       }
-      if (early.update(stats)) {
+      if (s.endedEarly()) {
         reason = "early stopping";
         break;
       }
     }
-    return new History(epochs, early.restoreBest(epochs), reason);
+    return s.end(epochs, reason);
   }
 
   private void writeCheckpoint(float[] params, int epochsDone, int batchesDone, long shuffleSeed,
