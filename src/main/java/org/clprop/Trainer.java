@@ -1,7 +1,6 @@
 package org.clprop;
 
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>A trainer holds native memory and threads until {@link #close()}; one that becomes
- * unreachable unclosed is released by a {@link Cleaner}, with a WARN.
+ * unreachable unclosed is released by a {@link java.lang.ref.Cleaner}, with a WARN.
  *
  * <p>Threading: a trainer is used by one thread at a time; a call made while another thread is
  * inside one of its methods fails with an {@link IllegalStateException}. Separate trainers are
@@ -46,12 +45,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  private static final Cleaner CLEANER = Cleaner.create();
 
   private final TrainerConfig config;
   private final Backend backend;
-  private final Release release;
-  private final Cleaner.Cleanable cleanable;
+  private final BackendRelease release;
   private final AtomicReference<Thread> user = new AtomicReference<>();
   private volatile FitSession session;
   private int fits;
@@ -59,11 +56,10 @@ public final class Trainer implements AutoCloseable {
   private History lastHistory;
   private boolean closed;
 
-  private Trainer(TrainerConfig config, Backend backend) {
+  Trainer(TrainerConfig config, Backend backend) {
     this.config = config;
     this.backend = backend;
-    this.release = new Release(backend);
-    this.cleanable = CLEANER.register(this, release);
+    this.release = BackendRelease.whenUnreachable(this, backend);
   }
 
   /** A builder for a new network; see {@link Builder} for the settings and their defaults. */
@@ -319,27 +315,7 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    release.closedExplicitly = true;
-    cleanable.clean();
-  }
-
-  /** Closes the backend once: from {@link #close()}, or from the Cleaner when a trainer was dropped unclosed. */
-  private static final class Release implements Runnable {
-    private final Backend backend;
-    volatile boolean closedExplicitly;
-
-    Release(Backend backend) {
-      this.backend = backend;
-    }
-
-    @Override
-    public void run() {
-      if (!closedExplicitly) {
-        LOG.warn("a Trainer on {} became unreachable without close(); its backend is released now (use "
-            + "try-with-resources)", backend.description());
-      }
-      backend.close();
-    }
+    release.now();
   }
 
   // ---- checks -----------------------------------------------------------------------------------
@@ -392,184 +368,16 @@ public final class Trainer implements AutoCloseable {
     user.compareAndSet(Thread.currentThread(), null);
   }
 
-  /** Builds a {@link Trainer}; every setter checks its argument at once. */
-  public static final class Builder {
-    private final TrainerConfig.Mutable c = new TrainerConfig.Mutable();
-
+  /**
+   * Builds a {@link Trainer}: {@code Trainer.builder().layers(64, 32, 10).epochs(30).build()}. The
+   * settings and their checks are {@link TrainerBuilder}'s.
+   */
+  public static final class Builder extends TrainerBuilder<Builder> {
     private Builder() {}
 
-    /** Layer sizes s_1 (inputs) .. s_L (classes). Required unless {@link #initialWeights} gives them. */
-    public Builder layers(int... sizes) {
-      c.layerSizes = Network.checkSizes(sizes);
+    @Override
+    Builder self() {
       return this;
-    }
-
-    /** The regularisation strength lambda >= 0 (default 0). */
-    public Builder lambda(double lambda) {
-      if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-        throw new IllegalArgumentException("lambda: " + lambda + ", must be finite and >= 0");
-      }
-      c.lambda = lambda;
-      return this;
-    }
-
-    /**
-     * The update rule with its settings (default {@code Optimizer.adam(0.003)}); replaces a
-     * {@link #learningRate} given before.
-     */
-    public Builder optimizer(Optimizer optimizer) {
-      c.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-      c.learningRate = null;
-      return this;
-    }
-
-    /** The update rule with clprop's default settings for it. */
-    public Builder optimizer(Optimizer.Kind kind) {
-      return optimizer(Optimizer.defaults(Objects.requireNonNull(kind, "optimizer")));
-    }
-
-    /** Overrides the optimiser's learning rate (minibatch optimisers only: L-BFGS chooses its own steps). */
-    public Builder learningRate(double lr) {
-      if (!(lr > 0) || Double.isInfinite(lr)) {
-        throw new IllegalArgumentException("learningRate: " + lr + ", must be finite and > 0");
-      }
-      c.learningRate = lr;
-      return this;
-    }
-
-    /**
-     * Examples per minibatch (default 128); the last batch of an epoch may be smaller. Minibatch
-     * optimisers only: L-BFGS takes the whole training set.
-     */
-    public Builder batchSize(int batch) {
-      if (batch <= 0) {
-        throw new IllegalArgumentException("batchSize: " + batch + ", must be > 0");
-      }
-      c.batchSize = batch;
-      return this;
-    }
-
-    /** Passes over the training data (for L-BFGS, iterations); default 10. */
-    public Builder epochs(int epochs) {
-      if (epochs <= 0) {
-        throw new IllegalArgumentException("epochs: " + epochs + ", must be > 0");
-      }
-      c.epochs = epochs;
-      return this;
-    }
-
-    /** Seeds the initial weights and the per-epoch shuffles (default 1). */
-    public Builder seed(long seed) {
-      c.seed = seed;
-      return this;
-    }
-
-    /** Whether to shuffle the examples each epoch (default true; minibatch optimisers only). */
-    public Builder shuffle(boolean shuffle) {
-      c.shuffle = shuffle;
-      return this;
-    }
-
-    /** AUTO (default), CPU or OPENCL. */
-    public Builder backend(BackendKind kind) {
-      c.backend = Objects.requireNonNull(kind, "backend");
-      return this;
-    }
-
-    /**
-     * An OpenCL device by index or by a substring of its name (also -Dclprop.device, CLPROP_DEVICE).
-     * Not with the CPU backend.
-     */
-    public Builder device(String spec) {
-      if (spec != null && spec.isBlank()) {
-        throw new IllegalArgumentException("device: blank; give an index or part of a device name");
-      }
-      c.device = spec;
-      return this;
-    }
-
-    /** Threads for the CPU backend (default: all available processors). Not with the OpenCL backend. */
-    public Builder threads(int threads) {
-      if (threads <= 0) {
-        throw new IllegalArgumentException("threads: " + threads + ", must be > 0");
-      }
-      c.threads = threads;
-      return this;
-    }
-
-    /** Data to measure after each epoch; needed for early stopping. */
-    public Builder validation(Dataset validation) {
-      c.validation = Objects.requireNonNull(validation, "validation");
-      return this;
-    }
-
-    /** Stop after {@code patience} epochs without a better validation accuracy, keeping the best weights. */
-    public Builder earlyStopping(int patience) {
-      if (patience <= 0) {
-        throw new IllegalArgumentException("earlyStopping patience: " + patience + ", must be > 0");
-      }
-      c.earlyStopPatience = patience;
-      return this;
-    }
-
-    /** Adds epoch and batch hooks; see {@link Callback}'s factories for lambdas. */
-    public Builder callback(Callback callback) {
-      c.callbacks.add(Objects.requireNonNull(callback, "callback"));
-      return this;
-    }
-
-    /**
-     * Writes a checkpoint (weights, optimiser state, progress, history; atomically) to {@code file}
-     * after every {@code everyEpochs} epochs (0: only when a stop is requested mid-fit).
-     */
-    public Builder checkpoint(java.nio.file.Path file, int everyEpochs) {
-      if (everyEpochs < 0) {
-        throw new IllegalArgumentException("checkpoint every: " + everyEpochs + " epochs, must be >= 0");
-      }
-      c.checkpointFile = Objects.requireNonNull(file, "checkpoint file");
-      c.checkpointEvery = everyEpochs;
-      return this;
-    }
-
-    /**
-     * Continues from a checkpoint: its weights and optimiser state, and the shuffles and batches
-     * where it stopped, so that with the same settings and data the first fit ends exactly where an
-     * uninterrupted one would (bitwise on the CPU backend). {@link #epochs} counts all epochs.
-     */
-    public Builder resumeFrom(Checkpoint checkpoint) {
-      c.resume = Objects.requireNonNull(checkpoint, "checkpoint");
-      return this;
-    }
-
-    /** Names of the classes by label, recorded in saved models (default: none). */
-    public Builder classNames(List<String> names) {
-      c.classNames = List.copyOf(Objects.requireNonNull(names, "classNames"));
-      return this;
-    }
-
-    /**
-     * Starts from these weights instead of a seeded random initialisation; their layer sizes
-     * become the trainer's when {@link #layers} is not called.
-     */
-    public Builder initialWeights(Network network) {
-      c.initial = Objects.requireNonNull(network, "initialWeights");
-      return this;
-    }
-
-    /** Checks the combination, creates the backend and initialises the weights. */
-    public Trainer build() {
-      TrainerConfig config = c.freeze();
-      Network start = config.initial() != null ? config.initial()
-          : Network.initialise(config.layerSizes(), config.seed());
-      Backend backend = BackendSelector.create(config);
-      try {
-        backend.setParameters(start.toFlatFloats());
-        LOG.debug("trainer for {} on {}", Arrays.toString(config.layerSizes()), backend.description());
-        return new Trainer(config, backend);
-      } catch (RuntimeException e) {
-        backend.close();
-        throw e;
-      }
     }
   }
 }

@@ -1,0 +1,206 @@
+package org.clprop;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.clprop.backend.Backend;
+import org.clprop.backend.BackendKind;
+import org.clprop.core.Network;
+import org.clprop.data.Dataset;
+import org.clprop.model.Checkpoint;
+import org.clprop.optim.Optimizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The settings of a {@link Trainer} and their checks, behind {@link Trainer.Builder}: every setter
+ * checks its argument at once, {@link #build()} the combination (a setting the chosen optimiser or
+ * backend would ignore is refused), then creates the backend and initialises the weights.
+ *
+ * @param <B> the builder type the setters return, {@link Trainer.Builder}
+ */
+public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final TrainerConfig.Mutable c = new TrainerConfig.Mutable();
+
+  TrainerBuilder() {}
+
+  /** This builder, as the type its setters return. */
+  abstract B self();
+
+  /** Layer sizes s_1 (inputs) .. s_L (classes). Required unless {@link #initialWeights} gives them. */
+  public B layers(int... sizes) {
+    c.layerSizes = Network.checkSizes(sizes);
+    return self();
+  }
+
+  /** The regularisation strength lambda >= 0 (default 0). */
+  public B lambda(double lambda) {
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException("lambda: " + lambda + ", must be finite and >= 0");
+    }
+    c.lambda = lambda;
+    return self();
+  }
+
+  /**
+   * The update rule with its settings (default {@code Optimizer.adam(0.003)}); replaces a
+   * {@link #learningRate} given before.
+   */
+  public B optimizer(Optimizer optimizer) {
+    c.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    c.learningRate = null;
+    return self();
+  }
+
+  /** The update rule with clprop's default settings for it. */
+  public B optimizer(Optimizer.Kind kind) {
+    return optimizer(Optimizer.defaults(Objects.requireNonNull(kind, "optimizer")));
+  }
+
+  /** Overrides the optimiser's learning rate (minibatch optimisers only: L-BFGS chooses its own steps). */
+  public B learningRate(double lr) {
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("learningRate: " + lr + ", must be finite and > 0");
+    }
+    c.learningRate = lr;
+    return self();
+  }
+
+  /**
+   * Examples per minibatch (default 128); the last batch of an epoch may be smaller. Minibatch
+   * optimisers only: L-BFGS takes the whole training set.
+   */
+  public B batchSize(int batch) {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("batchSize: " + batch + ", must be > 0");
+    }
+    c.batchSize = batch;
+    return self();
+  }
+
+  /** Passes over the training data (for L-BFGS, iterations); default 10. */
+  public B epochs(int epochs) {
+    if (epochs <= 0) {
+      throw new IllegalArgumentException("epochs: " + epochs + ", must be > 0");
+    }
+    c.epochs = epochs;
+    return self();
+  }
+
+  /** Seeds the initial weights and the per-epoch shuffles (default 1). */
+  public B seed(long seed) {
+    c.seed = seed;
+    return self();
+  }
+
+  /** Whether to shuffle the examples each epoch (default true; minibatch optimisers only). */
+  public B shuffle(boolean shuffle) {
+    c.shuffle = shuffle;
+    return self();
+  }
+
+  /** AUTO (default), CPU or OPENCL. */
+  public B backend(BackendKind kind) {
+    c.backend = Objects.requireNonNull(kind, "backend");
+    return self();
+  }
+
+  /**
+   * An OpenCL device by index or by a substring of its name (also -Dclprop.device, CLPROP_DEVICE).
+   * Not with the CPU backend.
+   */
+  public B device(String spec) {
+    if (spec != null && spec.isBlank()) {
+      throw new IllegalArgumentException("device: blank; give an index or part of a device name");
+    }
+    c.device = spec;
+    return self();
+  }
+
+  /** Threads for the CPU backend (default: all available processors). Not with the OpenCL backend. */
+  public B threads(int threads) {
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads: " + threads + ", must be > 0");
+    }
+    c.threads = threads;
+    return self();
+  }
+
+  /** Data to measure after each epoch; needed for early stopping. */
+  public B validation(Dataset validation) {
+    c.validation = Objects.requireNonNull(validation, "validation");
+    return self();
+  }
+
+  /** Stop after {@code patience} epochs without a better validation accuracy, keeping the best weights. */
+  public B earlyStopping(int patience) {
+    if (patience <= 0) {
+      throw new IllegalArgumentException("earlyStopping patience: " + patience + ", must be > 0");
+    }
+    c.earlyStopPatience = patience;
+    return self();
+  }
+
+  /** Adds epoch and batch hooks; see {@link Callback}'s factories for lambdas. */
+  public B callback(Callback callback) {
+    c.callbacks.add(Objects.requireNonNull(callback, "callback"));
+    return self();
+  }
+
+  /**
+   * Writes a checkpoint (weights, optimiser state, progress, history; atomically) to {@code file}
+   * after every {@code everyEpochs} epochs (0: only when a stop is requested mid-fit).
+   */
+  public B checkpoint(java.nio.file.Path file, int everyEpochs) {
+    if (everyEpochs < 0) {
+      throw new IllegalArgumentException("checkpoint every: " + everyEpochs + " epochs, must be >= 0");
+    }
+    c.checkpointFile = Objects.requireNonNull(file, "checkpoint file");
+    c.checkpointEvery = everyEpochs;
+    return self();
+  }
+
+  /**
+   * Continues from a checkpoint: its weights and optimiser state, and the shuffles and batches
+   * where it stopped, so that with the same settings and data the first fit ends exactly where an
+   * uninterrupted one would (bitwise on the CPU backend). {@link #epochs} counts all epochs.
+   */
+  public B resumeFrom(Checkpoint checkpoint) {
+    c.resume = Objects.requireNonNull(checkpoint, "checkpoint");
+    return self();
+  }
+
+  /** Names of the classes by label, recorded in saved models (default: none). */
+  public B classNames(List<String> names) {
+    c.classNames = List.copyOf(Objects.requireNonNull(names, "classNames"));
+    return self();
+  }
+
+  /**
+   * Starts from these weights instead of a seeded random initialisation; their layer sizes
+   * become the trainer's when {@link #layers} is not called.
+   */
+  public B initialWeights(Network network) {
+    c.initial = Objects.requireNonNull(network, "initialWeights");
+    return self();
+  }
+
+  /** Checks the combination, creates the backend and initialises the weights. */
+  public Trainer build() {
+    TrainerConfig config = c.freeze();
+    Network start = config.initial() != null ? config.initial()
+        : Network.initialise(config.layerSizes(), config.seed());
+    Backend backend = BackendSelector.create(config);
+    try {
+      backend.setParameters(start.toFlatFloats());
+      LOG.debug("trainer for {} on {}", Arrays.toString(config.layerSizes()), backend.description());
+      return new Trainer(config, backend);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+}
