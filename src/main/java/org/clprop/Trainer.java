@@ -18,8 +18,6 @@ import org.clprop.data.Dataset;
 import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelFile;
 import org.clprop.optim.Optimizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The library's front door: trains a fully connected sigmoid network by backpropagation on the
@@ -44,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * independent and may run in parallel. {@link #requestStop()} may be called from any thread.
  */
 public final class Trainer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-
   private final TrainerConfig config;
   private final Backend backend;
   private final BackendRelease release;
