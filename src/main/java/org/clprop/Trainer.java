@@ -235,6 +235,7 @@ public final class Trainer implements AutoCloseable {
     int startEpoch = 1;
     int startBatch = 0;
     if (resume != null) {
+      resume.checkResumable(config.optimizer().kind(), config.epochs(), m, config.batchSize());
       backend.setOptimizerState(resume.optimizer());
       epochs.addAll(resume.history());
       startEpoch = resume.epochsDone() + 1;
@@ -667,6 +668,8 @@ public final class Trainer implements AutoCloseable {
     /** Checks the combination, creates the backend and initialises the weights. */
     public Trainer build() {
       TrainerConfig config = c.freeze();
+      // The weights here; a batch's buffers where they are made, once the data's size is known.
+      Network.checkFits(config.layerSizes(), 1, "use fewer or smaller hidden layers");
       Network start = config.initial() != null ? config.initial()
           : Network.initialise(config.layerSizes(), config.seed());
       Backend backend = BackendSelector.create(config);
