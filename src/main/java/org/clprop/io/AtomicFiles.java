@@ -27,12 +27,16 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /**
+   * Replaces {@code target} with what {@code writer} writes. A target that is a symbolic link keeps
+   * it: the file it points to is replaced, with its temporary file beside that file.
+   */
   public static void write(Path target, Writer writer) throws IOException {
-    Path abs = target.toAbsolutePath();
+    Path abs = SameFile.resolve(target);
     Path dir = folder(abs);
     String name = abs.getFileName().toString();
     TempFiles.removeStale(dir, name);
-    Path tmp = createTemp(dir, target);
+    Path tmp = createTemp(dir, abs, target);
     boolean done = false;
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
@@ -63,12 +67,12 @@ public final class AtomicFiles {
    * For checks before long work whose result goes there.
    */
   public static void checkWritable(Path target) throws IOException {
-    Path abs = target.toAbsolutePath();
+    Path abs = SameFile.resolve(target);
     Path dir = folder(abs);
     if (Files.isDirectory(abs)) {
       throw new IOException(target + " is a folder");
     }
-    TempFiles.discard(createTemp(dir, target));
+    TempFiles.discard(createTemp(dir, abs, target));
   }
 
   private static Path folder(Path abs) throws IOException {
@@ -82,9 +86,9 @@ public final class AtomicFiles {
     return dir;
   }
 
-  private static Path createTemp(Path dir, Path target) throws IOException {
+  private static Path createTemp(Path dir, Path abs, Path target) throws IOException {
     try {
-      return TempFiles.create(dir, target.toAbsolutePath().getFileName().toString());
+      return TempFiles.create(dir, abs.getFileName().toString());
     } catch (IOException e) {
       throw new IOException(target + ": cannot write in folder " + dir + ": " + IoErrors.reason(e), e);
     }
