@@ -1,0 +1,285 @@
+package org.clprop.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterTry;
+import org.clprop.cli.CliRunner;
+import org.clprop.core.MemoryBudgetException;
+import org.clprop.data.DataFormatException;
+import org.clprop.model.ModelFile;
+import org.clprop.npy.Npy;
+import org.clprop.npy.NpyArray;
+import org.clprop.npy.Npz;
+
+/**
+ * Class 2 of issue 17, no hang from a small file: meta.json of any nesting depth and any string
+ * length, .npy headers of any text, and checkpoints of any progress are read or refused in time
+ * linear in their size (a checkpoint's progress is checked against the run before anything is
+ * replayed); and every input of every command may be a pipe, read once.
+ */
+class LinearInputProperties {
+  private static final Duration QUICK = Duration.ofSeconds(5);
+  private Path dir;
+
+  @AfterTry
+  void removeFolder() {
+    TestFiles.delete(dir);
+  }
+
+  /** meta.json nested to any depth: read up to 32 levels, refused beyond, always at once. */
+  @Property(seed = "21")
+  void metaJsonOfAnyDepthIsReadOrRefusedAtOnce(@ForAll @IntRange(min = 1, max = 200_000) int depth,
+      @ForAll boolean objects, @ForAll @IntRange(max = 100_000) int stringLength) throws IOException {
+    dir = TestFiles.newFolder("meta");
+    StringBuilder json = new StringBuilder("{\"classNames\": [\"" + "\\\"a".repeat(stringLength / 3) + "\"], \"x\": ");
+    for (int i = 0; i < depth; i++) {
+      json.append(objects ? "{\"k\": " : "[");
+    }
+    json.append("1");
+    for (int i = 0; i < depth; i++) {
+      json.append(objects ? "}" : "]");
+    }
+    json.append('}');
+    Path m = dir.resolve("m.npz");
+    Npz.write(m, Map.of("theta1", NpyArray.float32(2, 3, new double[6])), Map.of("meta.json", json.toString()));
+    assertTimeoutPreemptively(QUICK, () -> {
+      try {
+        ModelFile.Model model = ModelFile.load(m);
+        assertTrue(depth + 1 <= 32, "nested " + (depth + 1) + " deep, yet read");
+        assertEquals(stringLength / 3 * 2, model.classNames().get(0).length());
+      } catch (DataFormatException e) {
+        assertTrue(e.getMessage().contains("meta.json"), e.getMessage());
+        assertTrue(depth + 1 > 32 || stringLength / 3 * 2 > 65_536, "refused: " + e.getMessage());
+      }
+    });
+  }
+
+  /** Any .npy header text (up to 64 KiB of the dict's own fragments in any order): read or refused at once. */
+  @Property(seed = "22")
+  void anyNpyHeaderIsReadOrRefusedAtOnce(@ForAll("headers") String header) {
+    byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0});
+    b.writeBytes(new byte[] {(byte) h.length, (byte) (h.length >> 8), (byte) (h.length >> 16), 0});
+    b.writeBytes(h);
+    b.writeBytes(new byte[64]);
+    assertTimeoutPreemptively(QUICK, () -> {
+      try {
+        Npy.read(new ByteArrayInputStream(b.toByteArray()), "h.npy");
+      } catch (DataFormatException | MemoryBudgetException e) {
+        assertTrue(e.getMessage().startsWith("h.npy"), e.getMessage());
+      }
+    });
+  }
+
+  @Provide
+  Arbitrary<String> headers() {
+    Arbitrary<String> fragment = Arbitraries.of("'shape': (", "'descr': '", "'fortran_order': ", "(", ")", "'", ",",
+        " ", "   ", "1", "8", "<f8", "True", "False", ":", "{", "}");
+    return fragment.list().ofMaxSize(20_000).map(l -> String.join("", l)).filter(s -> s.length() < 1 << 16);
+  }
+
+  /** A checkpoint of any progress: resumed when it continues this run, refused at once otherwise. */
+  @Property(seed = "23")
+  void aCheckpointOfAnyProgressResumesOrIsRefusedBeforeReplay(@ForAll("progress") double[] progress,
+      @ForAll("optimizers") String madeBy, @ForAll("optimizers") String resumedWith,
+      @ForAll @IntRange(min = 1, max = 5) int epochs, @ForAll @IntRange(min = 1, max = 9) int batch,
+      @ForAll @IntRange(max = 6) int historyRows) throws IOException {
+    dir = TestFiles.newFolder("progress");
+    Fixtures.write(dir);
+    Path ck = dir.resolve("ck.npz");
+    Npz.Contents c = Npz.read(ck);
+    Map<String, NpyArray> arrays = new LinkedHashMap<>(c.arrays());
+    arrays.put("progress", new NpyArray("<f8", new int[] {4}, progress));
+    int p = arrays.get("theta1").values().length + arrays.get("theta2").values().length;
+    arrays.remove("optimizer_first");
+    arrays.remove("optimizer_second");
+    if (!madeBy.equals("sgd")) {
+      arrays.put("optimizer_first", new NpyArray("<f4", new int[] {p}, new double[p]));
+    }
+    if (madeBy.equals("adam")) {
+      arrays.put("optimizer_second", new NpyArray("<f4", new int[] {p}, new double[p]));
+    }
+    arrays.put("history", NpyArray.float64(new int[] {historyRows, 7}, new double[historyRows * 7]));
+    Npz.write(ck, arrays, Map.of("meta.json", new String(c.other().get("meta.json"), StandardCharsets.UTF_8)));
+    int batches = (Fixtures.ROWS + Math.min(batch, Fixtures.ROWS) - 1) / Math.min(batch, Fixtures.ROWS);
+    boolean whole = progress[0] >= 0 && progress[1] >= 0 && progress[2] >= 0 && progress[1] < 1e9
+        && progress[2] < 1e9 && progress[0] == Math.rint(progress[0]) && progress[1] == Math.rint(progress[1])
+        && progress[2] == Math.rint(progress[2]);
+    boolean fits = whole && madeBy.equals(resumedWith) && progress[1] == historyRows && progress[1] <= epochs
+        && progress[2] < batches && progress[0] == progress[1] * batches + progress[2];
+    CliRunner.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> CliRunner.run("train", "--backend",
+        "cpu", "--data", dir.resolve("d.csv").toString(), "--resume", ck.toString(), "--checkpoint",
+        dir.resolve("next.npz").toString(), "--epochs", Integer.toString(epochs), "--batch", Integer.toString(batch),
+        "--optimizer", resumedWith));
+    if (fits) {
+      assertEquals(0, r.code(), r.toString());
+    } else {
+      assertEquals(1, r.code(), r.toString());
+      assertTrue(r.err().startsWith("clprop: " + ck), r.toString());
+      assertFalse(r.out().contains("epoch "), "trained before refusing:\n" + r);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> optimizers() {
+    return Arbitraries.of("sgd", "momentum", "adam");
+  }
+
+  /** Progress [steps, epochs done, batches done, 0]: mostly consistent small values, some hostile ones. */
+  @Provide
+  Arbitrary<double[]> progress() {
+    Arbitrary<Double> hostile = Arbitraries.of(3e7, 1e300, -1.0, 0.5, Double.NaN, Double.POSITIVE_INFINITY,
+        2147483648.0, 9.007199254740993e15);
+    Arbitrary<Double> small = Arbitraries.integers().between(0, 6).map(i -> (double) i);
+    Arbitrary<Double> value = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, small),
+        net.jqwik.api.Tuple.of(1, hostile));
+    Arbitrary<int[]> consistent = Combinators.combine(Arbitraries.integers().between(0, 5),
+        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 8))
+        .as((e, b, per) -> new int[] {e * per + b, e, b});
+    Arbitrary<double[]> crafted = Combinators.combine(value, value, value)
+        .as((s, e, b) -> new double[] {s, e, b, 0});
+    Arbitrary<double[]> plausible = consistent.map(v -> new double[] {v[0], v[1], v[2], 0});
+    return Arbitraries.oneOf(crafted, plausible);
+  }
+
+  /** A command with one of its input options given as a FIFO. */
+  record PipedInput(List<String> args, String option) {}
+
+  @Provide
+  Arbitrary<PipedInput> pipedInputs() {
+    return Arbitraries.of(
+        new PipedInput(List.of("train", "--data", "d.csv", "--out", "out.npz"), "--data"),
+        new PipedInput(List.of("train", "--data", "d.npz", "--out", "out.npz"), "--data"),
+        new PipedInput(List.of("train", "--data", "d.csv", "--batch", "8", "--resume", "ck.npz", "--out", "out.npz"),
+            "--resume"),
+        new PipedInput(List.of("evaluate", "--model", "m.npz", "--data", "d.csv"), "--model"),
+        new PipedInput(List.of("evaluate", "--model", "m.npz", "--data", "d.csv"), "--data"),
+        new PipedInput(List.of("evaluate", "--model", "m.npz", "--data", "d.npz"), "--data"),
+        new PipedInput(List.of("predict", "--model", "m.npz", "--data", "d.csv"), "--model"),
+        new PipedInput(List.of("predict", "--model", "m.npz", "--data", "d.csv"), "--data"),
+        new PipedInput(List.of("grad", "--model", "m.npz", "--data", "d.csv", "--out", "out.npz"), "--model"),
+        new PipedInput(List.of("grad", "--model", "m.npz", "--data", "d.csv", "--out", "out.npz"), "--data"));
+  }
+
+  /** Any input of any command given as a named pipe: the same result as from the file, read once. */
+  @Property(seed = "24")
+  void everyInputMayBeAPipe(@ForAll("pipedInputs") PipedInput piped, @ForAll boolean gzipped) throws Exception {
+    dir = TestFiles.newFolder("fifo");
+    Fixtures.write(dir);
+    List<String> plain = resolve(piped.args(), dir.resolve("plain-"));
+    int at = piped.args().indexOf(piped.option()) + 1;
+    Path source = dir.resolve(piped.args().get(at));
+    byte[] bytes = Files.readAllBytes(source);
+    if (gzipped && source.toString().endsWith(".csv")) {
+      ByteArrayOutputStream z = new ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+        g.write(bytes);
+      }
+      bytes = z.toByteArray();
+    }
+    Path fifo = dir.resolve("fifo" + (source.toString().endsWith(".npz") ? ".npz" : ""));
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(), "mkfifo");
+    List<String> viaPipe = resolve(piped.args(), dir.resolve("piped-"));
+    viaPipe.set(at, fifo.toString());
+    CliRunner.Result expected = CliRunner.run(withCpu(plain));
+    Thread writer = feed(fifo, bytes);
+    CliRunner.Result got;
+    try {
+      got = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> CliRunner.run(withCpu(viaPipe)),
+          "the command hung on a pipe: " + viaPipe);
+    } finally {
+      release(fifo, writer);
+    }
+    assertEquals(expected.code(), got.code(), got.toString());
+    assertEquals(0, got.code(), got.toString());
+    if (piped.args().get(0).equals("predict")) {
+      assertEquals(expected.out(), got.out());
+    }
+    if (piped.args().contains("--out")) {
+      assertEquals(thetas(dir.resolve("plain-out.npz")), thetas(dir.resolve("piped-out.npz")));
+    }
+  }
+
+  /** The arrays of a .npz, by name, as lists (comparable). */
+  private static Map<String, List<Double>> thetas(Path npz) {
+    Map<String, List<Double>> m = new java.util.TreeMap<>();
+    Npz.read(npz).arrays().forEach((k, v) -> m.put(k, java.util.Arrays.stream(v.values()).boxed().toList()));
+    return m;
+  }
+
+  private static String[] withCpu(List<String> args) {
+    List<String> a = new java.util.ArrayList<>(args);
+    if (!a.get(0).equals("grad")) {
+      a.addAll(List.of("--backend", "cpu"));
+    }
+    if (a.get(0).equals("train")) {
+      a.addAll(List.of("--epochs", "5", "--seed", "3"));
+    }
+    return a.toArray(String[]::new);
+  }
+
+  /** The arguments with file names made paths in the fixture folder, and outputs prefixed by {@code out}. */
+  private List<String> resolve(List<String> args, Path out) {
+    List<String> a = new java.util.ArrayList<>(args);
+    for (int i = 1; i < a.size(); i += 2) {
+      if (a.get(i).equals("--out")) {
+        a.set(i + 1, out + a.get(i + 1));
+      } else if (List.of("--data", "--model", "--resume").contains(a.get(i))) {
+        a.set(i + 1, dir.resolve(a.get(i + 1)).toString());
+      }
+    }
+    return a;
+  }
+
+  /** A thread that writes {@code bytes} into the FIFO once, as a shell's {@code <(cat file)} would. */
+  private static Thread feed(Path fifo, byte[] bytes) {
+    Thread t = new Thread(() -> {
+      try {
+        Files.write(fifo, bytes);
+      } catch (IOException e) {
+        // the reader went away: the result shows it
+      }
+    }, "fifo-writer");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Unblocks a writer that no reader took, so that no thread is left waiting on the FIFO. */
+  private static void release(Path fifo, Thread writer) throws InterruptedException {
+    writer.join(2000);
+    if (writer.isAlive()) {
+      try (var in = new java.io.FileInputStream(fifo.toFile())) {
+        byte[] buf = new byte[1 << 16];
+        while (in.read(buf) >= 0) {
+          // drain (FileInputStream.readAllBytes asks a pipe for its position: "illegal seek")
+        }
+      } catch (IOException e) {
+        fail("releasing " + fifo + " after " + writer.getState(), e);
+      }
+      writer.join(2000);
+    }
+  }
+}
