@@ -1,6 +1,11 @@
 package org.clprop.core;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The one check every allocation sized by outside input goes through (a reader's arrays, a
@@ -46,6 +51,23 @@ public final class MemoryBudget {
     return (int) count;
   }
 
+  /**
+   * {@link #require}, then {@code allocation}: a large array that the heap has room for but not
+   * in one piece (a region-based collector's fragments) fails with the same refusal rather than
+   * an OutOfMemoryError; a failed allocation of one array leaves the heap as it was.
+   */
+  public static <T> T allocate(long bytes, String what, String remedy, Supplier<T> allocation) {
+    require(bytes, what, remedy);
+    try {
+      return allocation.get();
+    } catch (OutOfMemoryError e) {
+      long left = available(bytes);
+      throw new MemoryBudgetException(what + ": needs " + size(bytes) + " of memory in one piece, and the Java heap "
+          + "has " + size(left) + " left of its " + size(Runtime.getRuntime().maxMemory()) + " in pieces; " + remedy
+          + ", or give Java a larger heap (-Xmx" + suggestedHeap(bytes) + ")", bytes, left);
+    }
+  }
+
   /** a * b, or -1 when the product overflows a long: for sizes computed from untrusted headers. */
   public static long product(long a, long b) {
     long p = a * b;
@@ -54,17 +76,37 @@ public final class MemoryBudget {
   }
 
   /**
-   * Bytes the heap can still give: the maximum less what is in use; when that is short of
-   * {@code wanted}, measured again after a collection (garbage counts as in use until then).
+   * Bytes one allocation can still have: the heap's maximum less what is in use and an eighth, and
+   * no more than is free in its largest pool (a generational collector places a large array in the old
+   * generation, a part of the heap); when that is short of {@code wanted}, measured again after a
+   * collection (garbage counts as in use until then).
    */
   static long available(long wanted) {
-    Runtime rt = Runtime.getRuntime();
-    long left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long left = measure();
     if (left < wanted) {
       System.gc();
-      left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+      left = measure();
     }
     return Math.max(0, left);
+  }
+
+  private static long measure() {
+    Runtime rt = Runtime.getRuntime();
+    long left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    MemoryPoolMXBean largest = null;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.isValid() && p.getUsage().getMax() > 0
+          && (largest == null || p.getUsage().getMax() > largest.getUsage().getMax())) {
+        largest = p;
+      }
+    }
+    if (largest != null) {
+      MemoryUsage u = largest.getUsage();
+      left = Math.min(left, u.getMax() - u.getUsed());
+    }
+    // An eighth kept back: for what the run allocates besides, and for a region-based collector
+    // (G1), which needs a large array's regions free in one piece.
+    return left - rt.maxMemory() / 8;
   }
 
   /** A heap that would leave room for {@code more} bytes beyond today's maximum, as -Xmx takes it. */

@@ -125,9 +125,11 @@ public final class CsvReader {
       }
       int features = mode == Labels.REQUIRED ? fields - 1 : fields;
       String what = file + ": " + rows + " examples of " + features + " features";
-      MemoryBudget.require(8L * nx + 8L * rows, what, REMEDY);
-      return new Table(file, Arrays.copyOf(x, nx), mode == Labels.REQUIRED ? Arrays.copyOf(y, rows) : null, features,
-          Arrays.copyOf(lines, rows));
+      double[] xs = MemoryBudget.allocate(8L * nx, what, REMEDY, () -> Arrays.copyOf(x, nx));
+      int[] ys = mode == Labels.REQUIRED ? MemoryBudget.allocate(4L * rows, what, REMEDY, () -> Arrays.copyOf(y, rows))
+          : null;
+      return new Table(file, xs, ys, features, MemoryBudget.allocate(4L * rows, what, REMEDY,
+          () -> Arrays.copyOf(lines, rows)));
     }
 
     private int labelColumn(String line, int fields, boolean header, int lineNo) {
@@ -154,15 +156,15 @@ public final class CsvReader {
 
     private void addRow(String line, int fields, int labelAt, int features, int lineNo) {
       if (rows == lines.length) {
-        int grown = MemoryBudget.arrayLength(2L * rows, 8, file + ": the labels of " + rows + " examples read by "
-            + "line " + lineNo, REMEDY);
-        lines = Arrays.copyOf(lines, grown);
-        y = Arrays.copyOf(y, grown);
+        String what = file + ": the labels of " + rows + " examples read by line " + lineNo;
+        int grown = MemoryBudget.arrayLength(2L * rows, 4, what, REMEDY);
+        lines = MemoryBudget.allocate(4L * grown, what, REMEDY, () -> Arrays.copyOf(lines, grown));
+        y = MemoryBudget.allocate(4L * grown, what, REMEDY, () -> Arrays.copyOf(y, grown));
       }
       if ((long) nx + features > x.length) {
-        long want = Math.max(2L * x.length, (long) nx + features);
-        x = Arrays.copyOf(x, MemoryBudget.arrayLength(want, 8, file + ": the features of " + rows
-            + " examples read by line " + lineNo, REMEDY));
+        String what = file + ": the features of " + rows + " examples read by line " + lineNo;
+        int grown = MemoryBudget.arrayLength(Math.max(2L * x.length, (long) nx + features), 8, what, REMEDY);
+        x = MemoryBudget.allocate(8L * grown, what, REMEDY, () -> Arrays.copyOf(x, grown));
       }
       int start = 0;
       for (int c = 0; c < fields; c++) {

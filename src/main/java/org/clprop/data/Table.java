@@ -51,8 +51,8 @@ public record Table(Path file, double[] x, int[] labels, int features, int[] lin
       throw new IllegalStateException(file + " has no labels");
     }
     checkLabels(classes, classes + " classes");
-    float[] f = new float[MemoryBudget.arrayLength(x.length, 4, file + ": " + rows() + " examples of " + features
-        + " features as float32", "use a smaller data set")];
+    String what = file + ": " + rows() + " examples of " + features + " features as float32";
+    float[] f = MemoryBudget.allocate(4L * x.length, what, "use a smaller data set", () -> new float[x.length]);
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) x[i];
       if (!Float.isFinite(f[i])) {

@@ -84,11 +84,20 @@ public final class Npy {
     // Values widen to double (a second copy for Fortran order): what the header declares, checked first.
     int n = MemoryBudget.arrayLength(count, fortran && shape.length > 1 ? 16 : 8, name + ", shape "
         + Arrays.toString(shape) + " of " + descr + " as its header declares", "use a smaller data set");
-    double[] values = new double[n];
+    // Where the stream's size is unknown the array grows as values arrive, so that a false claim
+    // costs no more than the data present.
+    String what = name + ", shape " + Arrays.toString(shape) + " of " + descr;
+    int first = declared >= 0 ? n : Math.min(n, 1 << 17);
+    double[] values = MemoryBudget.allocate(8L * first, what, "use a smaller data set", () -> new double[first]);
     byte[] chunk = new byte[kind.size * 8192];
     ByteBuffer data = ByteBuffer.wrap(chunk).order(Kind.order(descr));
     for (int i = 0; i < n; ) {
       int take = Math.min(8192, n - i);
+      if (i + take > values.length) {
+        double[] v = values;
+        int grown = (int) Math.min(n, 2L * values.length);
+        values = MemoryBudget.allocate(8L * grown, what, "use a smaller data set", () -> Arrays.copyOf(v, grown));
+      }
       int got = in.readNBytes(chunk, 0, take * kind.size);
       if (got < take * kind.size) {
         long ends = (long) i * kind.size + got;
