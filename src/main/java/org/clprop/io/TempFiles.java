@@ -82,7 +82,7 @@ final class TempFiles {
     int removed = 0;
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> {
       String n = p.getFileName().toString();
-      return n.startsWith(prefix) && n.endsWith(SUFFIX);
+      return n.length() > prefix.length() + SUFFIX.length() && n.startsWith(prefix) && n.endsWith(SUFFIX);
     })) {
       for (Path p : s) {
         if (isStale(p, prefix)) {

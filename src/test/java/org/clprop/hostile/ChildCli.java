@@ -59,6 +59,11 @@ final class ChildCli implements AutoCloseable {
         new String(d.decode(f[2]), StandardCharsets.UTF_8));
   }
 
+  /** Removes the files in {@code dir} as the child sees it. */
+  void clear(Path dir) throws IOException {
+    run("@clear", dir.toString());
+  }
+
   /** The names and sizes of the files in {@code dir} as the child sees it (its own mounts). */
   String list(Path dir) throws IOException {
     return run("@ls", dir.toString()).out();
@@ -97,6 +102,13 @@ final class ChildCli implements AutoCloseable {
             r = new CliRunner.Result(0, s.map(p -> p.getFileName() + " " + p.toFile().length()).sorted()
                 .collect(Collectors.joining("\n")), "");
           }
+        } else if (args[0].equals("@clear")) {
+          try (Stream<Path> s = Files.list(Path.of(args[1]))) {
+            for (Path p : s.toList()) {
+              Files.delete(p);
+            }
+          }
+          r = new CliRunner.Result(0, "", "");
         } else {
           r = CliRunner.run(args);
         }
