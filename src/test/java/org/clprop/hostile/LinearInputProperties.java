@@ -16,14 +16,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterTry;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.clprop.cli.CliRunner;
 import org.clprop.core.MemoryBudgetException;
 import org.clprop.data.DataFormatException;
@@ -42,16 +37,19 @@ class LinearInputProperties {
   private static final Duration QUICK = Duration.ofSeconds(5);
   private Path dir;
 
-  @AfterTry
+  @AfterEach
   void removeFolder() {
     TestFiles.delete(dir);
   }
 
   /** meta.json nested to any depth: read up to 32 levels, refused beyond, always at once. */
-  @Property(seed = "21")
-  void metaJsonOfAnyDepthIsReadOrRefusedAtOnce(@ForAll @IntRange(min = 1, max = 200_000) int depth,
-      @ForAll boolean objects, @ForAll @IntRange(max = 100_000) int stringLength) throws IOException {
-    dir = TestFiles.newFolder("meta");
+  @Test
+  void metaJsonOfAnyDepthIsReadOrRefusedAtOnce() {
+    Tries.forAll(21, 60, r -> new int[] {Tries.logUniform(r, 1, 200_000), r.nextInt(2),
+        Tries.logUniform(r, 1, 100_000)}, a -> inFolder("meta", () -> meta(a[0], a[1] == 1, a[2])));
+  }
+
+  private void meta(int depth, boolean objects, int stringLength) throws IOException {
     StringBuilder json = new StringBuilder("{\"classNames\": [\"" + "\\\"a".repeat(stringLength / 3) + "\"], \"x\": ");
     for (int i = 0; i < depth; i++) {
       json.append(objects ? "{\"k\": " : "[");
@@ -76,8 +74,12 @@ class LinearInputProperties {
   }
 
   /** Any .npy header text (up to 64 KiB of the dict's own fragments in any order): read or refused at once. */
-  @Property(seed = "22")
-  void anyNpyHeaderIsReadOrRefusedAtOnce(@ForAll("headers") String header) {
+  @Test
+  void anyNpyHeaderIsReadOrRefusedAtOnce() {
+    Tries.forAll(22, 60, LinearInputProperties::header, LinearInputProperties::npyHeader);
+  }
+
+  private static void npyHeader(String header) {
     byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0});
@@ -93,20 +95,40 @@ class LinearInputProperties {
     });
   }
 
-  @Provide
-  Arbitrary<String> headers() {
-    Arbitrary<String> fragment = Arbitraries.of("'shape': (", "'descr': '", "'fortran_order': ", "(", ")", "'", ",",
-        " ", "   ", "1", "8", "<f8", "True", "False", ":", "{", "}");
-    return fragment.list().ofMaxSize(20_000).map(l -> String.join("", l)).filter(s -> s.length() < 1 << 16);
+  /** Up to 20,000 of the dict's own fragments in any order, below 64 KiB. */
+  private static String header(Random r) {
+    String[] fragment = {"'shape': (", "'descr': '", "'fortran_order': ", "(", ")", "'", ",", " ", "   ", "1", "8",
+        "<f8", "True", "False", ":", "{", "}"};
+    StringBuilder b = new StringBuilder();
+    for (int i = 0, n = Tries.logUniform(r, 1, 20_000); i < n && b.length() < 60_000; i++) {
+      b.append(fragment[r.nextInt(fragment.length)]);
+    }
+    return b.toString();
   }
 
   /** A checkpoint of any progress: resumed when it continues this run, refused at once otherwise. */
-  @Property(seed = "23")
-  void aCheckpointOfAnyProgressResumesOrIsRefusedBeforeReplay(@ForAll("progress") double[] progress,
-      @ForAll("optimizers") String madeBy, @ForAll("optimizers") String resumedWith,
-      @ForAll @IntRange(min = 1, max = 5) int epochs, @ForAll @IntRange(min = 1, max = 9) int batch,
-      @ForAll @IntRange(max = 6) int historyRows) throws IOException {
-    dir = TestFiles.newFolder("progress");
+  /** A crafted progress with the optimiser that made it and the run that resumes it. */
+  record Resume(double[] progress, String madeBy, String resumedWith, int epochs, int batch, int historyRows) {
+    @Override
+    public String toString() {
+      return java.util.Arrays.toString(progress) + " " + madeBy + " -> " + resumedWith + ", --epochs " + epochs
+          + " --batch " + batch + ", " + historyRows + " history rows";
+    }
+  }
+
+  @Test
+  void aCheckpointOfAnyProgressResumesOrIsRefusedBeforeReplay() {
+    String[] opt = {"sgd", "momentum", "adam"};
+    Tries.forAll(23, 60, r -> {
+      String made = Tries.oneOf(r, opt);
+      return new Resume(progress(r), made, r.nextInt(4) == 0 ? Tries.oneOf(r, opt) : made, 1 + r.nextInt(5),
+          1 + r.nextInt(9), r.nextInt(7));
+    }, c -> inFolder("progress", () -> resume(c.progress(), c.madeBy(), c.resumedWith(), c.epochs(), c.batch(),
+        c.historyRows())));
+  }
+
+  private void resume(double[] progress, String madeBy, String resumedWith, int epochs, int batch, int historyRows)
+      throws IOException {
     Fixtures.write(dir);
     Path ck = dir.resolve("ck.npz");
     Npz.Contents c = Npz.read(ck);
@@ -142,34 +164,27 @@ class LinearInputProperties {
     }
   }
 
-  @Provide
-  Arbitrary<String> optimizers() {
-    return Arbitraries.of("sgd", "momentum", "adam");
-  }
-
   /** Progress [steps, epochs done, batches done, 0]: mostly consistent small values, some hostile ones. */
-  @Provide
-  Arbitrary<double[]> progress() {
-    Arbitrary<Double> hostile = Arbitraries.of(3e7, 1e300, -1.0, 0.5, Double.NaN, Double.POSITIVE_INFINITY,
-        2147483648.0, 9.007199254740993e15);
-    Arbitrary<Double> small = Arbitraries.integers().between(0, 6).map(i -> (double) i);
-    Arbitrary<Double> value = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, small),
-        net.jqwik.api.Tuple.of(1, hostile));
-    Arbitrary<int[]> consistent = Combinators.combine(Arbitraries.integers().between(0, 5),
-        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 8))
-        .as((e, b, per) -> new int[] {e * per + b, e, b});
-    Arbitrary<double[]> crafted = Combinators.combine(value, value, value)
-        .as((s, e, b) -> new double[] {s, e, b, 0});
-    Arbitrary<double[]> plausible = consistent.map(v -> new double[] {v[0], v[1], v[2], 0});
-    return Arbitraries.oneOf(crafted, plausible);
+  private static double[] progress(Random r) {
+    if (r.nextBoolean()) {
+      int e = r.nextInt(6);
+      int b = r.nextInt(3);
+      int per = 1 + r.nextInt(8);
+      return new double[] {e * per + b, e, b, 0};
+    }
+    double[] hostile = {3e7, 1e300, -1.0, 0.5, Double.NaN, Double.POSITIVE_INFINITY, 2147483648.0,
+        9.007199254740993e15};
+    double[] p = new double[4];
+    for (int i = 0; i < 3; i++) {
+      p[i] = r.nextInt(9) == 0 ? hostile[r.nextInt(hostile.length)] : r.nextInt(7);
+    }
+    return p;
   }
 
   /** A command with one of its input options given as a FIFO. */
   record PipedInput(List<String> args, String option) {}
 
-  @Provide
-  Arbitrary<PipedInput> pipedInputs() {
-    return Arbitraries.of(
+  private static final List<PipedInput> PIPED = List.of(
         new PipedInput(List.of("train", "--data", "d.csv", "--out", "out.npz"), "--data"),
         new PipedInput(List.of("train", "--data", "d.npz", "--out", "out.npz"), "--data"),
         new PipedInput(List.of("train", "--data", "d.csv", "--batch", "8", "--resume", "ck.npz", "--out", "out.npz"),
@@ -181,12 +196,15 @@ class LinearInputProperties {
         new PipedInput(List.of("predict", "--model", "m.npz", "--data", "d.csv"), "--data"),
         new PipedInput(List.of("grad", "--model", "m.npz", "--data", "d.csv", "--out", "out.npz"), "--model"),
         new PipedInput(List.of("grad", "--model", "m.npz", "--data", "d.csv", "--out", "out.npz"), "--data"));
-  }
 
   /** Any input of any command given as a named pipe: the same result as from the file, read once. */
-  @Property(seed = "24")
-  void everyInputMayBeAPipe(@ForAll("pipedInputs") PipedInput piped, @ForAll boolean gzipped) throws Exception {
-    dir = TestFiles.newFolder("fifo");
+  @Test
+  void everyInputMayBeAPipe() {
+    Tries.forEach(Tries.pairs(PIPED, List.of(false, true)), p -> inFolder("fifo",
+        () -> piped((PipedInput) p.get(0), (Boolean) p.get(1))));
+  }
+
+  private void piped(PipedInput piped, boolean gzipped) throws Exception {
     Fixtures.write(dir);
     List<String> plain = resolve(piped.args(), dir.resolve("plain-"));
     int at = piped.args().indexOf(piped.option()) + 1;
@@ -280,6 +298,16 @@ class LinearInputProperties {
         fail("releasing " + fifo + " after " + writer.getState(), e);
       }
       writer.join(2000);
+    }
+  }
+
+  /** Runs {@code body} in a new folder, removed after it. */
+  private void inFolder(String what, Tries.Body body) throws Exception {
+    dir = TestFiles.newFolder(what);
+    try {
+      body.run();
+    } finally {
+      TestFiles.delete(dir);
     }
   }
 }

@@ -12,16 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.clprop.cli.CliRunner;
 import org.clprop.core.Network;
 import org.clprop.model.ModelFile;
@@ -34,19 +29,16 @@ import org.clprop.model.ModelFile;
  * "permission denied". The commands run in a child JVM without root's right to ignore file
  * permissions, with a 64 KiB file system of its own (util-linux's unshare and setpriv, as root).
  */
-@AddLifecycleHook(OsErrorProperties.NeedsSandbox.class)
 class OsErrorProperties {
   private static Path full;
   private static ChildCli child;
   private Path dir;
 
   /** Skips the class, saying why, where a child cannot get its own mount and drop its capabilities. */
-  static final class NeedsSandbox implements SkipExecutionHook {
-    @Override
-    public SkipResult shouldBeSkipped(LifecycleContext context) {
-      return sandbox() ? SkipResult.doNotSkip()
-          : SkipResult.skip("needs root with util-linux's unshare -m and setpriv (a private mount, dropped capabilities)");
-    }
+  @BeforeAll
+  static void needsSandbox() {
+    Assumptions.assumeTrue(sandbox(), "needs root with util-linux's unshare -m and setpriv (a private mount, "
+        + "dropped capabilities)");
   }
 
   private static boolean sandbox() {
@@ -69,7 +61,7 @@ class OsErrorProperties {
     return child;
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     if (child != null) {
       child.close();
@@ -77,7 +69,7 @@ class OsErrorProperties {
     }
   }
 
-  @AfterTry
+  @AfterEach
   void removeFolder() {
     TestFiles.delete(dir);
   }
@@ -85,24 +77,36 @@ class OsErrorProperties {
   /** A command line with one output option, which the try points into a folder it spoils. */
   record Writer(List<String> args, String option, String file) {}
 
-  @Provide
-  Arbitrary<Writer> writers() {
-    return Arbitraries.of(
+  private static final List<Writer> WRITERS = List.of(
         new Writer(List.of("train", "--data", "d.csv", "--epochs", "1", "--hidden", "4096"), "--out", "m.npz"),
         new Writer(List.of("train", "--data", "d.csv", "--epochs", "1", "--hidden", "4096",
             "--checkpoint-every", "1"), "--checkpoint", "ck.npz"),
         new Writer(List.of("predict", "--model", "m.npz", "--data", "rows.csv"), "--out", "p.csv"),
         new Writer(List.of("grad", "--model", "big.npz", "--data", "d.csv"), "--out", "g.npz"));
-  }
 
   /** Where the output goes, and what is wrong there or with an input. */
   enum Trouble { UNWRITABLE_FOLDER, DISK_FULL, UNREADABLE_INPUT }
 
-  @Property(seed = "41")
-  void failuresNameTheFileAndTheCause(@ForAll("writers") Writer w, @ForAll Trouble trouble,
-      @ForAll boolean earlierResult) throws IOException {
+  @Test
+  void failuresNameTheFileAndTheCause() {
+    List<List<Object>> cases = new ArrayList<>();
+    for (List<Object> p : Tries.pairs(WRITERS, List.of(Trouble.values()))) {
+      for (boolean earlier : new boolean[] {false, true}) {
+        cases.add(List.of(p.get(0), p.get(1), earlier));
+      }
+    }
+    Tries.forEach(cases, c -> {
+      dir = TestFiles.newFolder("os");
+      try {
+        spoil((Writer) c.get(0), (Trouble) c.get(1), (Boolean) c.get(2));
+      } finally {
+        TestFiles.delete(dir);
+      }
+    });
+  }
+
+  private void spoil(Writer w, Trouble trouble, boolean earlierResult) throws IOException {
     ChildCli c = child();
-    dir = TestFiles.newFolder("os");
     Fixtures.write(dir);
     ModelFile.save(dir.resolve("big.npz"), Network.initialise(new int[] {3, 4096, 2}, 1), Map.of());
     Files.writeString(dir.resolve("rows.csv"), "0.5,0.25,0.125\n".repeat(4000));

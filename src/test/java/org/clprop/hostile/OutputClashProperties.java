@@ -12,13 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterTry;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.clprop.cli.CliRunner;
 import org.clprop.data.CsvReader;
 import org.clprop.data.Table;
@@ -33,7 +29,7 @@ import org.clprop.data.Table;
 class OutputClashProperties {
   private Path dir;
 
-  @AfterTry
+  @AfterEach
   void removeFolder() {
     TestFiles.delete(dir);
   }
@@ -63,15 +59,16 @@ class OutputClashProperties {
     return p;
   }
 
-  @Provide
-  Arbitrary<Pair> pairsOfOptions() {
-    return Arbitraries.of(PAIRS);
+  /** A pair of options, a spelling and the side that gets it. */
+  record Clash(Pair pair, Spelling spelling, boolean aliasOnInput) {}
+
+  @Test
+  void anOutputThatIsAnInputIsAUsageErrorAndNothingChanges() {
+    Tries.forAll(17, 60, r -> new Clash(PAIRS.get(r.nextInt(PAIRS.size())), Tries.oneOf(r, Spelling.values()),
+        r.nextBoolean()), c -> inFolder("clash", () -> clash(c.pair(), c.spelling(), c.aliasOnInput())));
   }
 
-  @Property(seed = "17")
-  void anOutputThatIsAnInputIsAUsageErrorAndNothingChanges(@ForAll("pairsOfOptions") Pair pair,
-      @ForAll Spelling spelling, @ForAll boolean aliasOnInput) throws IOException {
-    dir = TestFiles.newFolder("clash");
+  private void clash(Pair pair, Spelling spelling, boolean aliasOnInput) throws IOException {
     Fixtures.write(dir);
     Path file = dir.resolve(pair.inputFile());
     Path alias = alias(file, spelling);
@@ -91,10 +88,20 @@ class OutputClashProperties {
     expectClash(args, pair.output(), pair.input());
   }
 
-  @Property(seed = "18")
-  void twoOutputsNamingOneFileAreAUsageError(@ForAll("twoOutputs") List<String> outputs, @ForAll Spelling spelling,
-      @ForAll boolean exists) throws IOException {
-    dir = TestFiles.newFolder("outputs");
+  /** Two output options, a spelling, and whether the file exists already. */
+  record Outputs(List<String> options, Spelling spelling, boolean exists) {}
+
+  @Test
+  void twoOutputsNamingOneFileAreAUsageError() {
+    List<String> all = List.of("--out", "--plot", "--checkpoint");
+    Tries.forAll(18, 60, r -> {
+      int a = r.nextInt(3);
+      int b = (a + 1 + r.nextInt(2)) % 3;
+      return new Outputs(List.of(all.get(a), all.get(b)), Tries.oneOf(r, Spelling.values()), r.nextBoolean());
+    }, o -> inFolder("outputs", () -> twoOutputs(o.options(), o.spelling(), o.exists())));
+  }
+
+  private void twoOutputs(List<String> outputs, Spelling spelling, boolean exists) throws IOException {
     Fixtures.write(dir);
     Path file = dir.resolve("result.npz");
     if (exists || spelling == Spelling.HARD_LINK || spelling == Spelling.LINK || spelling == Spelling.LINK_CHAIN) {
@@ -108,15 +115,13 @@ class OutputClashProperties {
     expectClash(args, outputs.get(0), outputs.get(1));
   }
 
-  @Provide
-  Arbitrary<List<String>> twoOutputs() {
-    return Arbitraries.of("--out", "--plot", "--checkpoint").list().ofSize(2).uniqueElements();
+  /** The one pair allowed to name one file: a checkpoint written again by the run that resumes it. */
+  @Test
+  void aCheckpointMayReplaceTheOneItResumes() {
+    Tries.forEach(List.of(Spelling.values()), s -> inFolder("resume", () -> continued(s)));
   }
 
-  /** The one pair allowed to name one file: a checkpoint written again by the run that resumes it. */
-  @Property(seed = "19", tries = 7)
-  void aCheckpointMayReplaceTheOneItResumes(@ForAll Spelling spelling) throws IOException {
-    dir = TestFiles.newFolder("resume");
+  private void continued(Spelling spelling) throws IOException {
     Fixtures.write(dir);
     Path ck = dir.resolve("ck.npz");
     Path alias = alias(ck, spelling);
@@ -128,9 +133,12 @@ class OutputClashProperties {
   }
 
   /** Any table, with or without a header, \n or \r\n: the same with a UTF-8 byte-order mark in front. */
-  @Property(seed = "20")
-  void aByteOrderMarkChangesNothing(@ForAll("tables") String csv) throws IOException {
-    dir = TestFiles.newFolder("bom");
+  @Test
+  void aByteOrderMarkChangesNothing() {
+    Tries.forAll(20, 200, OutputClashProperties::table, csv -> inFolder("bom", () -> sameWithMark(csv)));
+  }
+
+  private void sameWithMark(String csv) throws IOException {
     Path plain = dir.resolve("plain.csv");
     Path marked = dir.resolve("marked.csv");
     Files.writeString(plain, csv, StandardCharsets.UTF_8);
@@ -143,36 +151,39 @@ class OutputClashProperties {
     assertArrayEquals(a.lines(), b.lines());
   }
 
-  @Provide
-  Arbitrary<String> tables() {
-    Arbitrary<Integer> cols = Arbitraries.integers().between(1, 5);
-    Arbitrary<Integer> rows = Arbitraries.integers().between(1, 12);
-    Arbitrary<Integer> labelAt = Arbitraries.integers().between(-1, 5);
-    Arbitrary<Long> seed = Arbitraries.longs();
-    Arbitrary<Boolean> crlf = Arbitraries.of(true, false);
-    return Combinators.combine(cols, rows, labelAt, seed, crlf).as((c, r, at, s, cr) -> {
-      java.util.Random rnd = new java.util.Random(s);
-      int label = at < 0 || at > c ? c : at; // a header names it; without one, -1 (the last) is used
-      boolean header = at >= 0;
-      String nl = cr ? "\r\n" : "\n";
-      StringBuilder b = new StringBuilder();
-      if (header) {
-        for (int i = 0; i <= c; i++) {
-          b.append(i == 0 ? "" : ",").append(i == label ? "label" : "f" + i);
-        }
-        b.append(nl);
-      } else {
-        label = c;
+  /** A table of 1 - 12 rows of 1 - 5 features and a label, with or without a header, \n or \r\n. */
+  private static String table(Random rnd) {
+    int c = 1 + rnd.nextInt(5);
+    int r = 1 + rnd.nextInt(12);
+    int at = rnd.nextInt(c + 2) - 1;
+    boolean header = at >= 0;
+    int label = header ? at : c; // a header names it; without one, -1 (the last) is used
+    String nl = rnd.nextBoolean() ? "\r\n" : "\n";
+    StringBuilder b = new StringBuilder();
+    if (header) {
+      for (int i = 0; i <= c; i++) {
+        b.append(i == 0 ? "" : ",").append(i == label ? "label" : "f" + i);
       }
-      for (int i = 0; i < r; i++) {
-        for (int j = 0; j <= c; j++) {
-          b.append(j == 0 ? "" : ",").append(j == label ? Integer.toString(rnd.nextInt(4))
-              : Double.toString(Math.round(rnd.nextGaussian() * 1000) / 100.0));
-        }
-        b.append(nl);
+      b.append(nl);
+    }
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j <= c; j++) {
+        b.append(j == 0 ? "" : ",").append(j == label ? Integer.toString(rnd.nextInt(4))
+            : Double.toString(Math.round(rnd.nextGaussian() * 1000) / 100.0));
       }
-      return b.toString();
-    });
+      b.append(nl);
+    }
+    return b.toString();
+  }
+
+  /** Runs {@code body} in a new folder, removed after it. */
+  private void inFolder(String what, Tries.Body body) throws Exception {
+    dir = TestFiles.newFolder(what);
+    try {
+      body.run();
+    } finally {
+      TestFiles.delete(dir);
+    }
   }
 
   private void expectClash(List<String> args, String optionA, String optionB) {

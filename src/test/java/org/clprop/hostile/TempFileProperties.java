@@ -16,12 +16,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterTry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.clprop.io.AtomicFiles;
 
 /**
@@ -34,7 +30,7 @@ class TempFileProperties {
   private static final String OLD = "the earlier content\n";
   private Path dir;
 
-  @AfterTry
+  @AfterEach
   void removeFolder() {
     TestFiles.delete(dir);
   }
@@ -42,9 +38,13 @@ class TempFileProperties {
   /** How the writing process ends. */
   enum End { SIGTERM, SIGINT, FAILURE, NORMAL }
 
-  @Property(seed = "51")
-  void everyEndTheJvmSeesLeavesNoTemporaryFile(@ForAll End end, @ForAll("delays") int delayMs) throws Exception {
-    dir = TestFiles.newFolder("signals");
+  @Test
+  void everyEndTheJvmSeesLeavesNoTemporaryFile() {
+    Tries.forEach(Tries.pairs(List.of(End.values()), List.of(0, 300)), p -> inFolder("signals",
+        () -> end((End) p.get(0), (Integer) p.get(1))));
+  }
+
+  private void end(End end, int delayMs) throws Exception {
     Path target = dir.resolve("model.npz");
     Files.writeString(target, OLD);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -68,19 +68,31 @@ class TempFileProperties {
     assertEquals(Set.of("model.npz", "stderr.log"), names(dir), end + " after " + delayMs + " ms");
   }
 
-  @Provide
-  Arbitrary<Integer> delays() {
-    return Arbitraries.of(0, 300);
-  }
-
   /** A temporary file's writer: a process that has ended, one that runs, or this JVM. */
   enum Writer { GONE, RUNNING, THIS_JVM }
 
   /** Beside a target, temporary files of any writers, of other targets, and look-alikes: the next write removes exactly the gone. */
-  @Property(seed = "52")
-  void theNextWriteRemovesTheTemporaryFilesOfGoneWriters(@ForAll("writers") List<Writer> writers,
-      @ForAll("digits") List<String> randoms) throws Exception {
-    dir = TestFiles.newFolder("stale");
+  @Test
+  void theNextWriteRemovesTheTemporaryFilesOfGoneWriters() {
+    Tries.forAll(52, 100, r -> {
+      List<Writer> w = new ArrayList<>();
+      for (int i = r.nextInt(9); i > 0; i--) {
+        w.add(Tries.oneOf(r, Writer.values()));
+      }
+      List<String> digits = new ArrayList<>();
+      for (int i = 1 + r.nextInt(4); i > 0; i--) {
+        digits.add(Long.toUnsignedString(r.nextLong()).substring(0, 1 + r.nextInt(19)));
+      }
+      return List.of(w, digits);
+    }, p -> inFolder("stale", () -> stale(cast(p.get(0)), cast(p.get(1)))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> cast(Object o) {
+    return (List<T>) o;
+  }
+
+  private void stale(List<Writer> writers, List<String> randoms) throws Exception {
     Path target = dir.resolve("m.npz");
     long gone = goneProcess();
     long running = ProcessHandle.current().parent().map(ProcessHandle::pid).orElseThrow();
@@ -105,16 +117,6 @@ class TempFileProperties {
     assertEquals(kept, names(dir));
   }
 
-  @Provide
-  Arbitrary<List<Writer>> writers() {
-    return Arbitraries.of(Writer.values()).list().ofMaxSize(8);
-  }
-
-  @Provide
-  Arbitrary<List<String>> digits() {
-    return Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20).list().ofMinSize(1).ofMaxSize(4);
-  }
-
   /**
    * The pid of no process: above Linux's largest possible (PID_MAX_LIMIT, 2^22); an ended
    * process's pid may soon name a new thread, which counts as running.
@@ -126,6 +128,16 @@ class TempFileProperties {
   private static Set<String> names(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
       return s.map(f -> f.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  /** Runs {@code body} in a new folder, removed after it. */
+  private void inFolder(String what, Tries.Body body) throws Exception {
+    dir = TestFiles.newFolder(what);
+    try {
+      body.run();
+    } finally {
+      TestFiles.delete(dir);
     }
   }
 }
