@@ -81,7 +81,8 @@ class TempFileProperties {
       }
       List<String> digits = new ArrayList<>();
       for (int i = 1 + r.nextInt(4); i > 0; i--) {
-        digits.add(Long.toUnsignedString(r.nextLong()).substring(0, 1 + r.nextInt(19)));
+        String u = Long.toUnsignedString(r.nextLong());
+        digits.add(u.substring(0, 1 + r.nextInt(u.length())));
       }
       return List.of(w, digits);
     }, p -> inFolder("stale", () -> stale(cast(p.get(0)), cast(p.get(1)))));
