@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.clprop.io.AtomicFiles;
 
 /**
- * A child process for {@link TempFileProperties}: writes a file of 200 blocks of 4 KiB through
+ * A child process for {@link TempFilePropertyTest}: writes a file of 200 blocks of 4 KiB through
  * {@link AtomicFiles}, slowly, so that a signal lands mid-write; with "fail", the writer fails
  * halfway. Prints "writing" when the temporary file exists.
  */

@@ -26,7 +26,7 @@ import org.clprop.data.Table;
  * chain of links, a hard link), the command stops with a usage error naming both options before
  * it writes anything. And a UTF-8 byte-order mark never changes what a CSV file holds.
  */
-class OutputClashProperties {
+class OutputClashPropertyTest {
   private Path dir;
 
   @AfterEach
@@ -135,7 +135,7 @@ class OutputClashProperties {
   /** Any table, with or without a header, \n or \r\n: the same with a UTF-8 byte-order mark in front. */
   @Test
   void aByteOrderMarkChangesNothing() {
-    Tries.forAll(20, 200, OutputClashProperties::table, csv -> inFolder("bom", () -> sameWithMark(csv)));
+    Tries.forAll(20, 200, OutputClashPropertyTest::table, csv -> inFolder("bom", () -> sameWithMark(csv)));
   }
 
   private void sameWithMark(String csv) throws IOException {

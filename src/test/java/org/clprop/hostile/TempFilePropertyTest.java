@@ -26,7 +26,7 @@ import org.clprop.io.AtomicFiles;
  * temporary files beside a target is cleaned by the next write exactly where their writer is
  * gone.
  */
-class TempFileProperties {
+class TempFilePropertyTest {
   private static final String OLD = "the earlier content\n";
   private Path dir;
 

@@ -33,7 +33,7 @@ import org.clprop.npy.Npz;
  * linear in their size (a checkpoint's progress is checked against the run before anything is
  * replayed); and every input of every command may be a pipe, read once.
  */
-class LinearInputProperties {
+class LinearInputPropertyTest {
   private static final Duration QUICK = Duration.ofSeconds(5);
   private Path dir;
 
@@ -76,7 +76,7 @@ class LinearInputProperties {
   /** Any .npy header text (up to 64 KiB of the dict's own fragments in any order): read or refused at once. */
   @Test
   void anyNpyHeaderIsReadOrRefusedAtOnce() {
-    Tries.forAll(22, 60, LinearInputProperties::header, LinearInputProperties::npyHeader);
+    Tries.forAll(22, 60, LinearInputPropertyTest::header, LinearInputPropertyTest::npyHeader);
   }
 
   private static void npyHeader(String header) {

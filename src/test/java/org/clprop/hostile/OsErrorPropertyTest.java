@@ -29,7 +29,7 @@ import org.clprop.model.ModelFile;
  * "permission denied". The commands run in a child JVM without root's right to ignore file
  * permissions, with a 64 KiB file system of its own (util-linux's unshare and setpriv, as root).
  */
-class OsErrorProperties {
+class OsErrorPropertyTest {
   private static Path full;
   private static ChildCli child;
   private Path dir;

@@ -38,7 +38,7 @@ import org.clprop.npy.Npz;
  * heap or beyond one array is refused before it is allocated; and under a small heap, compression
  * bombs end in that message, never in an OutOfMemoryError.
  */
-class MemoryBudgetProperties {
+class MemoryBudgetPropertyTest {
   private static final long MIB = 1 << 20;
   private static ChildCli smallHeap;
   private Path dir;
@@ -100,7 +100,7 @@ class MemoryBudgetProperties {
   /** Any declared size: read when the data is all there, refused otherwise; memory in proportion to the data present. */
   @Test
   void readersCostWhatIsPresentAndRefuseWhatIsNot() {
-    Tries.forAll(31, 100, MemoryBudgetProperties::claim, c -> inFolder("claim", () -> read(c)));
+    Tries.forAll(31, 100, MemoryBudgetPropertyTest::claim, c -> inFolder("claim", () -> read(c)));
   }
 
   private void read(Claim claim) throws IOException {
