@@ -52,6 +52,7 @@ final class MinibatchFit {
     int startEpoch = 1;
     int startBatch = 0;
     if (resume != null) {
+      resume.checkResumable(config.optimizer().kind(), config.epochs(), m, config.batchSize());
       backend.setOptimizerState(resume.optimizer());
       epochs.addAll(resume.history());
       startEpoch = resume.epochsDone() + 1;

@@ -191,6 +191,8 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
   /** Checks the combination, creates the backend and initialises the weights. */
   public Trainer build() {
     TrainerConfig config = c.freeze();
+    // The weights here; a batch's buffers where they are made, once the data's size is known.
+    Network.checkFits(config.layerSizes(), 1, "use fewer or smaller hidden layers");
     Network start = config.initial() != null ? config.initial()
         : Network.initialise(config.layerSizes(), config.seed());
     Backend backend = BackendSelector.create(config);

@@ -1,5 +1,6 @@
 package org.clprop.backend;
 
+import org.clprop.core.MemoryBudget;
 import org.clprop.data.Dataset;
 
 /** The argument checks every {@link Backend} makes, in one place so that they fail alike. */
@@ -65,5 +66,11 @@ public final class BackendChecks {
     if ((long) n * inputs != x.length) {
       throw new IllegalArgumentException("x: " + x.length + " values is not " + n + " rows x " + inputs + " inputs");
     }
+  }
+
+  /** The length of the output of n rows of k classes, after checking that it fits in one array and the heap. */
+  public static int outputLength(int n, int k) {
+    return MemoryBudget.arrayLength((long) n * k, 4, "the outputs of " + n + " examples for " + k + " classes",
+        "predict fewer examples at a time");
   }
 }

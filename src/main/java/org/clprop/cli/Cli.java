@@ -1,7 +1,5 @@
 package org.clprop.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -16,20 +14,6 @@ final class Cli {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), option + ": unknown value '" + value + "'; expected one of "
           + Arrays.toString(type.getEnumConstants()).toLowerCase());
-    }
-  }
-
-  /** The folder of an output file must exist, so that a long run does not fail at its very end. */
-  static void checkWritable(CommandSpec spec, Path out, String option) {
-    if (out == null) {
-      return;
-    }
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new ParameterException(spec.commandLine(), option + ": folder " + dir + " does not exist");
-    }
-    if (Files.isDirectory(out)) {
-      throw new ParameterException(spec.commandLine(), option + ": " + out + " is a folder");
     }
   }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.clprop.Trainer;
 import org.clprop.backend.Evaluation;
+import org.clprop.core.MemoryBudget;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.model.ModelFile;
@@ -46,6 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
     backendOptions.kind(spec);
     ModelFile.Model m = ModelFile.load(model);
     int[] s = m.network().sizes();
+    MemoryBudget.require(MemoryBudget.product(8L * s[s.length - 1], s[s.length - 1]), model + ": a confusion matrix of "
+        + s[s.length - 1] + " classes", "evaluate a model of fewer classes");
     DataSource.Loaded loaded = DataSource.loadForModel(data, dataOptions.dataDir, dataOptions.labelCol, s[0],
         s[s.length - 1]);
     boolean test = loaded.test() != null;

@@ -47,7 +47,7 @@ final class GradCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli.checkWritable(spec, out, "--out");
+    new FileOptions(spec).reads("--model", model).reads("--data", data).writes("--out", out, true).check();
     if (!(lambda >= 0) || Double.isInfinite(lambda)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lambda: " + lambda
           + ", must be finite and >= 0");

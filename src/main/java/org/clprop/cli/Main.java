@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.clprop.config.Settings;
+import org.clprop.core.MemoryBudget;
+import org.clprop.core.MemoryBudgetException;
 import org.clprop.data.DataFormatException;
 import org.clprop.opencl.OpenClException;
 import picocli.CommandLine;
@@ -72,7 +74,7 @@ public final class Main {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean expected = e instanceof DataFormatException || e instanceof IllegalArgumentException
           || e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException
-          || e instanceof OpenClException;
+          || e instanceof OpenClException || e instanceof MemoryBudgetException;
       String msg = e.getMessage() == null ? e.toString() : e.getMessage();
       cmd.getErr().println("clprop: " + (expected ? msg : "internal error: " + e));
       if (showTrace) {
@@ -81,6 +83,17 @@ public final class Main {
       cmd.getErr().flush();
       return 1;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // A net under the memory budget and the bounded parsers: one line, not a JVM trace.
+      err.println("clprop: internal error: " + e + (e instanceof OutOfMemoryError ? " (Java heap maximum "
+          + MemoryBudget.size(Runtime.getRuntime().maxMemory()) + "; a larger one may help: -Xmx)" : ""));
+      if (showTrace) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.clprop.Trainer;
+import org.clprop.core.MemoryBudget;
 import org.clprop.data.CsvReader;
 import org.clprop.data.DataFormatException;
 import org.clprop.data.Table;
@@ -50,18 +51,19 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     backendOptions.kind(spec);
-    Cli.checkWritable(spec, out, "--out");
+    new FileOptions(spec).reads("--model", model).reads("--data", data).writes("--out", out, true).check();
     ModelFile.Model m = ModelFile.load(model);
     int[] s = m.network().sizes();
     int inputs = s[0];
     int k = s[s.length - 1];
-    Table t = CsvReader.read(data, CsvReader.Labels.NONE, labelCol);
-    if (t.features() == inputs + 1) {
-      t = CsvReader.read(data, CsvReader.Labels.REQUIRED, labelCol);
-    } else if (t.features() != inputs) {
+    Table t = CsvReader.readFeatures(data, inputs, labelCol);
+    if (t.features() != inputs) {
       throw new DataFormatException(data + " has " + t.features() + " columns but " + model + " takes " + inputs
           + " inputs (a file may also carry one label column)");
     }
+    // The rows as float32 and their k probabilities, with their text.
+    MemoryBudget.require(4L * t.rows() * (inputs + k) + 32L * t.rows() * k, data + ": predictions for " + t.rows()
+        + " examples of " + k + " classes", "use a smaller file");
     float[][] rows = new float[t.rows()][inputs];
     for (int i = 0; i < rows.length; i++) {
       for (int c = 0; c < inputs; c++) {

@@ -12,6 +12,8 @@ import org.clprop.EpochStats;
 import org.clprop.FitControl;
 import org.clprop.History;
 import org.clprop.Trainer;
+import org.clprop.core.Network;
+import org.clprop.data.DataFormatException;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
@@ -113,8 +115,13 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Optimizer.Kind kind = Cli.parseEnum(spec, Optimizer.Kind.class, optimizer, "--optimizer");
     backendOptions.kind(spec);
-    Cli.checkWritable(spec, out, "--out");
-    Cli.checkWritable(spec, plot, "--plot");
+    if (checkpointEvery < 0) {
+      throw new ParameterException(spec.commandLine(), "--checkpoint-every: " + checkpointEvery + ", must be >= 0");
+    }
+    Path ckpt = checkpoint != null ? checkpoint : out != null
+        ? out.resolveSibling(out.getFileName().toString().replaceAll("\\.npz$", "") + ".checkpoint.npz")
+        : Path.of("clprop-checkpoint.npz");
+    files(ckpt).check();
     if (earlyStop != null && validation == 0) {
       throw new ParameterException(spec.commandLine(), "--early-stop needs --validation FRACTION");
     }
@@ -140,13 +147,6 @@ final class TrainCommand implements Callable<Integer> {
     }
     Checkpoint from = resume == null ? null : Checkpoint.load(resume);
     int[] layers = from != null ? from.network().sizes() : layerSizes(train);
-    Path ckpt = checkpoint != null ? checkpoint : out != null
-        ? out.resolveSibling(out.getFileName().toString().replaceAll("\\.npz$", "") + ".checkpoint.npz")
-        : Path.of("clprop-checkpoint.npz");
-    Cli.checkWritable(spec, ckpt, "--checkpoint");
-    if (checkpointEvery < 0) {
-      throw new ParameterException(spec.commandLine(), "--checkpoint-every: " + checkpointEvery + ", must be >= 0");
-    }
     PrintWriter o = spec.commandLine().getOut();
     Trainer.Builder b;
     try {
@@ -176,6 +176,12 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (from != null) {
+      checkResumable(from, kind, train.size(), batchSize);
+    }
+    Network.checkFits(layers, Math.min(batchSize, train.size()), "the input layer has the data's " + train.features()
+        + " features and the output layer a unit per class (its labels are 0.." + (train.classes() - 1) + "); give "
+        + "--hidden or --layers fewer or smaller hidden layers, or a smaller --batch");
     b.callback(new Report(o, System.console() != null));
     b.callback(new FirstBatchTimer());
     try (Trainer t = b.build()) {
@@ -224,6 +230,27 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Every file this run reads and writes: no output may be an input or another output. The
+   * checkpoint's folder is probed only when one is asked for, not when it is written on Ctrl-C
+   * alone; and it may be the file resumed, which it continues.
+   */
+  private FileOptions files(Path ckpt) {
+    String ckptOption = checkpoint != null ? "--checkpoint" : "--checkpoint (by default " + ckpt + ")";
+    return new FileOptions(spec).reads("--data", DataSource.inputFiles(data, dataOptions.dataDir))
+        .reads("--resume", resume).writes("--out", out, true).writes("--plot", plot, true)
+        .writes(ckptOption, ckpt, checkpoint != null || checkpointEvery > 0).mayReplace(ckptOption, "--resume");
+  }
+
+  /** Fails, naming the file, unless {@code c} continues this run's optimiser, epochs, data and batch size. */
+  private void checkResumable(Checkpoint c, Optimizer.Kind kind, int examples, int batchSize) {
+    try {
+      c.checkResumable(kind, epochs, examples, batchSize);
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(resume + ": " + e.getMessage());
+    }
   }
 
   /** The options this run was given, less any --resume, for the message that says how to continue. */

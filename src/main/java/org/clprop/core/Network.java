@@ -52,6 +52,9 @@ public final class Network {
    */
   public static Network initialise(int[] sizes, long seed) {
     int[] s = checkSizes(sizes);
+    // One array per Theta here, and all of them in one float array in a backend: both bounded by this.
+    MemoryBudget.arrayLength(parameterCountLong(s), 8, "the weights of a network " + Arrays.toString(s)
+        + " in double", "use fewer or smaller layers");
     SplittableRandom rng = new SplittableRandom(seed);
     List<Matrix> thetas = new ArrayList<>();
     for (int l = 0; l + 1 < s.length; l++) {
@@ -106,15 +109,53 @@ public final class Network {
   }
 
   public static int parameterCount(int[] sizes) {
-    long n = 0;
-    for (int l = 0; l + 1 < sizes.length; l++) {
-      n += (long) sizes[l + 1] * (sizes[l] + 1);
-    }
-    if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("layerSizes: " + n + " parameters is more than one array holds");
+    long n = parameterCountLong(sizes);
+    if (n > MemoryBudget.MAX_ARRAY_LENGTH) {
+      throw new IllegalArgumentException("layerSizes " + Arrays.toString(sizes) + ": " + n
+          + " parameters is more than one array holds");
     }
     return (int) n;
   }
+
+  /** Number of parameters, bias columns included, for any sizes (no overflow). */
+  public static long parameterCountLong(int[] sizes) {
+    long n = 0;
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      n += (long) sizes[l + 1] * (sizes[l] + 1L);
+    }
+    return n;
+  }
+
+  /**
+   * The most heap a trainer of these sizes takes, in bytes, as an upper estimate: per parameter the
+   * weights in double while built and saved (16) and, in float32, the backend's weights, gradient,
+   * two optimiser vectors and two re-laid copies of the weights (24); per unit and row of a batch,
+   * activations, deltas and the output's sums (12).
+   */
+  public static long trainingBytes(int[] sizes, int batch) {
+    return 40 * parameterCountLong(sizes) + batchBytes(sizes, batch);
+  }
+
+  /** The part of {@link #trainingBytes} that grows with the batch: 12 bytes per unit and row. */
+  public static long batchBytes(int[] sizes, int rows) {
+    long units = 0;
+    for (int s : sizes) {
+      units += s;
+    }
+    return 12 * units * Math.max(1, rows);
+  }
+
+  /**
+   * Fails, through the {@link MemoryBudget}, unless the heap can take a trainer of these sizes and
+   * batch ({@link #trainingBytes}) and one Java array can hold all of its parameters; before any
+   * of it is allocated. {@code remedy} says which settings to change.
+   */
+  public static void checkFits(int[] sizes, int batch, String remedy) {
+    String what = "a network " + Arrays.toString(sizes) + " of " + parameterCountLong(sizes) + " parameters";
+    MemoryBudget.arrayLength(parameterCountLong(sizes), 4, what, remedy);
+    MemoryBudget.require(trainingBytes(sizes, batch), what + " trained in batches of " + batch, remedy);
+  }
+
 
   /** Rows of all Theta matrices together: s_2 + ... + s_L. */
   public static int parameterRows(int[] sizes) {

@@ -10,6 +10,7 @@ import org.clprop.backend.Evaluation;
 import org.clprop.backend.OptimizerState;
 import org.clprop.backend.Regularization;
 import org.clprop.backend.StepMetrics;
+import org.clprop.core.MemoryBudget;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.optim.Optimizer;
@@ -478,7 +479,7 @@ public final class CpuBackend implements Backend {
     BackendChecks.rows(x, n, s[0]);
     ensureCapacity(Math.min(EVAL_CHUNK, Math.max(1, n)));
     int k = s[layers - 1];
-    float[] out = new float[n * k];
+    float[] out = new float[BackendChecks.outputLength(n, k)];
     for (int from = 0; from < n; from += capacity) {
       int rows = Math.min(capacity, n - from);
       System.arraycopy(x, from * s[0], act[0], 0, rows * s[0]);
@@ -730,6 +731,9 @@ public final class CpuBackend implements Backend {
     if (rows <= capacity) {
       return;
     }
+    String what = "a batch of " + rows + " rows for " + Arrays.toString(s);
+    MemoryBudget.arrayLength((long) rows * Arrays.stream(s).max().getAsInt(), 4, what, "use a smaller batch");
+    MemoryBudget.require(Network.batchBytes(s, rows), what, "use a smaller batch");
     capacity = rows;
     act = new float[layers][];
     delta = new float[layers][];

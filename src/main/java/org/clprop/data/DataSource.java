@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.clprop.core.MemoryBudget;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 
@@ -26,7 +27,14 @@ public final class DataSource {
    * @param test the test part, or null when the source has none
    * @param classNames names of the classes, or empty
    */
-  public record Loaded(String name, Dataset train, Dataset test, List<String> classNames) {}
+  public record Loaded(String name, Dataset train, Dataset test, List<String> classNames) {
+    public Loaded {
+      if (test != null && test.features() != train.features()) {
+        throw new DataFormatException(name + ": the test part has " + test.features() + " features per example "
+            + "but the training part has " + train.features());
+      }
+    }
+  }
 
   private DataSource() {}
 
@@ -64,6 +72,22 @@ public final class DataSource {
   }
 
   /**
+   * The files that loading {@code spec} reads (none for the embedded digits), found without
+   * reading them: for comparing with a command's output paths before any work starts.
+   */
+  public static List<Path> inputFiles(String spec, Path dataDir) {
+    return switch (spec) {
+      case "digits" -> List.of();
+      case "fashion-mnist" -> Mnist.files(dataDir != null ? dataDir : Mnist.DEBIAN_FASHION_MNIST);
+      case "mnist" -> dataDir == null ? List.of() : Mnist.files(dataDir);
+      default -> {
+        Path p = Path.of(spec);
+        yield Files.isDirectory(p) ? Mnist.files(p) : List.of(p);
+      }
+    };
+  }
+
+  /**
    * The data a trained model is to be measured on: a named dataset's test part (or its training
    * part when it has none), or all of a file, checked against the model's input and output sizes
    * with the file and line in any message.
@@ -71,7 +95,7 @@ public final class DataSource {
   public static Loaded loadForModel(String spec, Path dataDir, int labelCol, int inputs, int classes) {
     Path p = Path.of(spec);
     boolean named = spec.equals("digits") || spec.equals("fashion-mnist") || spec.equals("mnist");
-    if (!named && Files.isRegularFile(p) && !spec.endsWith(".npz")) {
+    if (!named && Files.exists(p) && !Files.isDirectory(p) && !spec.endsWith(".npz")) {
       Table t = CsvReader.read(p, CsvReader.Labels.REQUIRED, labelCol);
       checkFeatures(p.toString(), t.features(), inputs);
       t.checkLabels(classes, "the model has " + classes + " outputs");
@@ -107,6 +131,10 @@ public final class DataSource {
       Map<String, NpyArray> a = Npz.read(p).arrays();
       Table train = npzTable(p, a, "x", "y");
       Table test = a.containsKey("x_test") ? npzTable(p, a, "x_test", "y_test") : null;
+      if (test != null && test.features() != train.features()) {
+        throw new DataFormatException(p + ": 'x_test' has " + test.features() + " features per example but 'x' has "
+            + train.features());
+      }
       int k = Math.max(train.impliedClasses(), test == null ? 0 : test.impliedClasses());
       return new Loaded(name, train.toDataset(k), test == null ? null : test.toDataset(k), List.of());
     }
@@ -126,6 +154,12 @@ public final class DataSource {
       throw new DataFormatException(file + ": '" + xKey + "' " + x.shapeString() + " and '" + yKey + "' "
           + y.shapeString() + " must be (m, features...) and (m,)");
     }
+    if (x.rows() == 0 || x.cols() == 0) {
+      throw new DataFormatException(file + ": '" + xKey + "' " + x.shapeString() + " holds no "
+          + (x.rows() == 0 ? "examples" : "features"));
+    }
+    // The labels and each row's index, for messages: two ints a row.
+    MemoryBudget.require(8L * y.rows(), file + ": the labels of '" + yKey + "'", "use a smaller data set");
     int[] labels = new int[y.rows()];
     int[] lines = new int[y.rows()];
     for (int i = 0; i < labels.length; i++) {

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.clprop.core.MemoryBudget;
+import org.clprop.io.InputFiles;
+import org.clprop.io.IoErrors;
 
 /**
  * Reads IDX files (the format of MNIST and Fashion-MNIST), gzipped or not: a big-endian header of
@@ -63,23 +65,21 @@ public final class IdxReader {
 
   /** Reads {@code file}, gzipped or not, with no cache. */
   static IdxArray decode(Path file) {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    try (InputStream raw = new BufferedInputStream(InputFiles.open(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read();
       int b1 = raw.read();
       raw.reset();
       boolean gz = b0 == 0x1f && b1 == 0x8b;
       try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-        return read(in, file.toString(), gz ? -1 : Files.size(file));
+        return read(in, file.toString(), gz || !Files.isRegularFile(file) ? -1 : Files.size(file));
       }
-    } catch (NoSuchFileException e) {
-      throw new DataFormatException(file + ": no such file");
     } catch (ZipException e) {
       throw new DataFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
     } catch (EOFException e) {
       throw new DataFormatException(file + ": truncated gzip data", e);
     } catch (IOException e) {
-      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(IoErrors.describe(file, e), e);
     }
   }
 
@@ -132,7 +132,13 @@ public final class IdxReader {
       }
     }
     int headerBytes = 4 + 4 * nd;
-    byte[] data = readUpTo(in, (int) total, size >= headerBytes + total);
+    if (size >= 0 && size < headerBytes + total) {
+      throw new DataFormatException(name + ": truncated: the header claims " + total + " values but the data ends "
+          + "at byte offset " + size);
+    }
+    MemoryBudget.require(total, name + ": " + dimsString(dims) + " bytes as its header declares",
+        "use a smaller data set");
+    byte[] data = readUpTo(in, (int) total, size >= 0);
     if (data.length < total) {
       throw new DataFormatException(name + ": truncated: the header claims " + total + " values but the data ends "
           + "at byte offset " + (headerBytes + data.length));
@@ -142,6 +148,14 @@ public final class IdxReader {
           + "offset " + (headerBytes + total) + ")");
     }
     return new IdxArray(dims, data);
+  }
+
+  private static String dimsString(int[] dims) {
+    StringBuilder b = new StringBuilder();
+    for (int d : dims) {
+      b.append(b.length() == 0 ? "" : "x").append(d);
+    }
+    return b.toString();
   }
 
   /**

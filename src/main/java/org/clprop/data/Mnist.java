@@ -2,8 +2,11 @@ package org.clprop.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.clprop.core.MemoryBudget;
 
 /**
  * The MNIST layout shared by MNIST and Fashion-MNIST: four IDX files in one folder, gzipped or
@@ -60,6 +63,8 @@ public final class Mnist {
     }
     int f = x.itemSize();
     byte[] px = x.data();
+    MemoryBudget.require(4L * y.count() + (asPixels ? 0 : 4L * px.length), images + ": " + y.count()
+        + " images of " + f + " pixels" + (asPixels ? "" : " as float32") + " with their labels", "use a smaller data set");
     int[] lab = new int[y.count()];
     for (int i = 0; i < lab.length; i++) {
       lab[i] = y.data()[i] & 0xff;
@@ -76,12 +81,31 @@ public final class Mnist {
   }
 
   private static Path find(Path dir, String base) {
-    for (String name : new String[] {base + ".gz", base, base.replace("-idx", ".idx") + ".gz"}) {
-      Path p = dir.resolve(name);
-      if (Files.isRegularFile(p)) {
+    for (Path p : candidates(dir, base)) {
+      if (isFile(p)) {
         return p;
       }
     }
     throw new DataFormatException(dir + ": no " + base + ".gz or " + base);
+  }
+
+  /** The files {@link #load} reads from {@code dir}: for comparing with output paths first. */
+  public static List<Path> files(Path dir) {
+    List<Path> files = new ArrayList<>();
+    for (String prefix : new String[] {"train", "t10k"}) {
+      for (String kind : new String[] {"-images-idx3-ubyte", "-labels-idx1-ubyte"}) {
+        candidates(dir, prefix + kind).stream().filter(Mnist::isFile).findFirst().ifPresent(files::add);
+      }
+    }
+    return files;
+  }
+
+  private static List<Path> candidates(Path dir, String base) {
+    return List.of(dir.resolve(base + ".gz"), dir.resolve(base), dir.resolve(base.replace("-idx", ".idx") + ".gz"));
+  }
+
+  /** A file to read: a regular file or a named pipe, not a folder. */
+  private static boolean isFile(Path p) {
+    return Files.exists(p) && !Files.isDirectory(p);
   }
 }

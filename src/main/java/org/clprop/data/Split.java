@@ -1,6 +1,7 @@
 package org.clprop.data;
 
 import java.util.SplittableRandom;
+import org.clprop.core.MemoryBudget;
 
 /** A seeded split of one dataset into two disjoint parts, for held-out testing or validation. */
 public record Split(Dataset first, Dataset second) {
@@ -18,6 +19,9 @@ public record Split(Dataset first, Dataset second) {
     if (n2 == 0 || n2 == m) {
       throw new IllegalArgumentException("fraction " + fraction + " of " + m + " examples leaves one part empty");
     }
+    // Both parts are copies: as much again as the data, and the indices.
+    MemoryBudget.require((data.pixels() != null ? 1L : 4L) * m * data.features() + 8L * m, "splitting " + m
+        + " examples of " + data.features() + " features", "use a smaller data set");
     int[] idx = Shuffle.permutation(m, new SplittableRandom(seed));
     int[] a = new int[m - n2];
     int[] b = new int[n2];

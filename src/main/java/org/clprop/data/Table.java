@@ -1,12 +1,22 @@
 package org.clprop.data;
 
 import java.nio.file.Path;
+import org.clprop.core.MemoryBudget;
 
 /**
  * Numbers read from a file, before they become a {@link Dataset}: features in double precision
  * (row-major), integer labels or none, and for each row the line it came from, for messages.
  */
 public record Table(Path file, double[] x, int[] labels, int features, int[] lines) {
+
+  public Table {
+    if (lines.length == 0) {
+      throw new DataFormatException(file + ": no examples");
+    }
+    if (features <= 0) {
+      throw new DataFormatException(file + ": no features");
+    }
+  }
 
   public int rows() {
     return lines.length;
@@ -41,7 +51,8 @@ public record Table(Path file, double[] x, int[] labels, int features, int[] lin
       throw new IllegalStateException(file + " has no labels");
     }
     checkLabels(classes, classes + " classes");
-    float[] f = new float[x.length];
+    String what = file + ": " + rows() + " examples of " + features + " features as float32";
+    float[] f = MemoryBudget.allocate(4L * x.length, what, "use a smaller data set", () -> new float[x.length]);
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) x[i];
       if (!Float.isFinite(f[i])) {

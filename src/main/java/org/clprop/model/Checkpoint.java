@@ -12,6 +12,7 @@ import org.clprop.core.Network;
 import org.clprop.data.DataFormatException;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
+import org.clprop.optim.Optimizer;
 
 /**
  * Everything needed to continue a fit exactly where it stopped: the weights, the optimiser's state,
@@ -52,33 +53,90 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
     Npz.write(file, arrays, Map.of("meta.json", ModelFile.metaJson("clprop checkpoint", network, meta)));
   }
 
+  /** Reads a checkpoint (once: a pipe or FIFO works) and checks that its progress is whole and consistent. */
   public static Checkpoint load(Path file) {
-    ModelFile.Model model = ModelFile.load(file);
-    Map<String, NpyArray> a = Npz.read(file).arrays();
+    Npz.Contents c = Npz.read(file);
+    ModelFile.Model model = ModelFile.of(file, c);
+    Map<String, NpyArray> a = c.arrays();
     NpyArray progress = a.get("progress");
     NpyArray seed = a.get("shuffle_seed");
     NpyArray history = a.get("history");
     if (progress == null || seed == null || history == null || progress.values().length != 4
-        || seed.values().length != 2 || history.cols() != HISTORY_COLUMNS) {
+        || seed.values().length != 2 || history.shape().length != 2 || history.cols() != HISTORY_COLUMNS) {
       throw new DataFormatException(file + ": not a clprop checkpoint (needs progress, shuffle_seed and history "
           + "arrays; a model file cannot be resumed)");
     }
     int params = model.network().parameterCount();
     float[] first = floats(file, a.get("optimizer_first"), params);
     float[] second = floats(file, a.get("optimizer_second"), params);
+    if (first == null && second != null) {
+      throw new DataFormatException(file + ": optimizer_second without optimizer_first");
+    }
     double[] p = progress.values();
-    long s = ((long) seed.values()[0] << 32) | (long) seed.values()[1];
+    long step = whole(file, "optimiser steps (progress[0])", p[0], 1L << 53);
+    int epochsDone = (int) whole(file, "epochs done (progress[1])", p[1], Integer.MAX_VALUE);
+    int batchesDone = (int) whole(file, "batches done (progress[2])", p[2], Integer.MAX_VALUE);
+    long s = (whole(file, "shuffle_seed[0]", seed.values()[0], 0xFFFFFFFFL) << 32)
+        | whole(file, "shuffle_seed[1]", seed.values()[1], 0xFFFFFFFFL);
+    if (history.rows() != epochsDone) {
+      throw new DataFormatException(file + ": a history of " + history.rows() + " epochs, but progress says "
+          + epochsDone + " epochs are done");
+    }
     List<EpochStats> h = new ArrayList<>();
     double[] hv = history.values();
     for (int i = 0; i < history.rows(); i++) {
       int o = i * HISTORY_COLUMNS;
       h.add(new EpochStats((int) hv[o], hv[o + 1], hv[o + 2], hv[o + 3], hv[o + 4], hv[o + 5], hv[o + 6]));
     }
-    if (p[1] < 0 || p[2] < 0 || p[0] < 0) {
-      throw new DataFormatException(file + ": negative progress " + java.util.Arrays.toString(p));
+    return new Checkpoint(model.network(), new OptimizerState(step, first, second), epochsDone, batchesDone, s, h);
+  }
+
+  /** The optimiser whose state this checkpoint holds: SGD none, momentum a velocity, Adam two moments. */
+  public Optimizer.Kind optimizerKind() {
+    return optimizer.first() == null ? Optimizer.Kind.SGD : optimizer.second() == null ? Optimizer.Kind.MOMENTUM
+        : Optimizer.Kind.ADAM;
+  }
+
+  /**
+   * Fails unless this checkpoint can continue a fit of {@code epochs} epochs in all, with
+   * {@code kind}, over {@code examples} examples in batches of {@code batchSize}: the optimiser that
+   * made it, no more epochs done than asked for, and as many optimiser steps as that many epochs
+   * and batches take (other data or another batch size give another count). Checked before any
+   * shuffle is replayed, so that a crafted progress cannot keep the replay busy.
+   *
+   * @throws IllegalArgumentException saying what does not fit and what to give instead
+   */
+  public void checkResumable(Optimizer.Kind kind, int epochs, int examples, int batchSize) {
+    Optimizer.Kind made = optimizerKind();
+    if (kind != made) {
+      throw new IllegalArgumentException("the checkpoint holds the state of " + name(made) + " ("
+          + (made == Optimizer.Kind.SGD ? "none" : made == Optimizer.Kind.MOMENTUM ? "a velocity" : "two moments")
+          + "); resume it with optimizer " + name(made) + ", not " + name(kind));
     }
-    return new Checkpoint(model.network(), new OptimizerState((long) p[0], first, second), (int) p[1], (int) p[2],
-        s, h);
+    if (epochsDone > epochs) {
+      throw new IllegalArgumentException("the checkpoint has " + epochsDone + " epochs done, more than the " + epochs
+          + " epochs asked for (the count includes those done)");
+    }
+    int batch = Math.min(batchSize, examples);
+    long batches = (examples + (long) batch - 1) / batch;
+    long steps = epochsDone * batches + batchesDone;
+    if (batchesDone >= batches || optimizer.step() != steps) {
+      throw new IllegalArgumentException("the checkpoint stopped after " + optimizer.step() + " steps (" + epochsDone
+          + " epochs and " + batchesDone + " batches), which does not fit " + examples + " examples in batches of "
+          + batch + " (" + batches + " an epoch); resume with the data and batch size it was made with");
+    }
+  }
+
+  private static String name(Optimizer.Kind k) {
+    return k.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code v} as a whole number in 0..max, or a message naming the file and the field. */
+  private static long whole(Path file, String what, double v, long max) {
+    if (!(v >= 0 && v <= max && v == Math.rint(v))) {
+      throw new DataFormatException(file + ": " + what + " is " + v + ", not a whole number in 0.." + max);
+    }
+    return (long) v;
   }
 
   private static NpyArray vector(float[] v) {

@@ -18,11 +18,14 @@ import java.util.Map;
 /**
  * The {@code meta.json} entry of model and checkpoint files, written and read with Gson's streaming
  * API. Values are numbers, strings, booleans, null, lists and objects; reading is linear in the
- * input and bounded in depth, so a crafted file can neither hang nor overflow the stack.
+ * input and bounded in depth and string length, so a crafted file can neither hang nor overflow
+ * the stack (the entry itself is bounded in size by {@link org.clprop.npy.Npz#MAX_OTHER}).
  */
 final class MetaJson {
   /** Deepest nesting of objects and lists accepted; clprop writes at most two levels. */
   static final int MAX_DEPTH = 32;
+  /** Longest string or name accepted, in characters: far above any class name. */
+  static final int MAX_STRING = 1 << 16;
 
   private MetaJson() {}
 
@@ -107,13 +110,21 @@ final class MetaJson {
     }
   }
 
+  private static String bounded(JsonReader r, String s) {
+    if (s.length() > MAX_STRING) {
+      throw new IllegalArgumentException("a string of " + s.length() + " characters at " + r.getPath() + ", more than "
+          + MAX_STRING);
+    }
+    return s;
+  }
+
   private static Object read(JsonReader r) throws IOException {
     switch (r.peek()) {
       case BEGIN_OBJECT -> {
         Map<String, Object> m = new LinkedHashMap<>();
         r.beginObject();
         while (r.hasNext()) {
-          m.put(r.nextName(), read(r));
+          m.put(bounded(r, r.nextName()), read(r));
         }
         r.endObject();
         return Collections.unmodifiableMap(m);
@@ -128,7 +139,7 @@ final class MetaJson {
         return Collections.unmodifiableList(l);
       }
       case STRING -> {
-        return r.nextString();
+        return bounded(r, r.nextString());
       }
       case NUMBER -> {
         return r.nextDouble();

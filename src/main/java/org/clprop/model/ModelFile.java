@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.clprop.core.Matrix;
+import org.clprop.core.MemoryBudget;
 import org.clprop.core.Network;
 import org.clprop.data.DataFormatException;
 import org.clprop.npy.NpyArray;
@@ -64,7 +65,11 @@ public final class ModelFile {
   }
 
   public static Model load(Path file) {
-    Npz.Contents c = Npz.read(file);
+    return of(file, Npz.read(file));
+  }
+
+  /** The model in the contents of {@code file}, read once (a checkpoint reads more from them). */
+  static Model of(Path file, Npz.Contents c) {
     List<Matrix> thetas = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
     for (int l = 1; c.arrays().containsKey("theta" + l); l++) {
@@ -87,6 +92,7 @@ public final class ModelFile {
         }
       }
       sizes.add(out);
+      MemoryBudget.require(8L * a.values().length, name + " " + a.shapeString(), "use a smaller model");
       thetas.add(Matrix.of(out, in + 1, a.values()));
     }
     if (thetas.isEmpty()) {

@@ -1,6 +1,5 @@
 package org.clprop.npy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.clprop.core.MemoryBudget;
 import org.clprop.data.DataFormatException;
 
 /**
@@ -23,16 +22,21 @@ import org.clprop.data.DataFormatException;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-  /** The most values one array may hold here (Java's array limit). */
-  private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   private Npy() {}
 
-  /** Reads one array; {@code name} appears in error messages. Never allocates more than the data present. */
+  /** Reads one array; {@code name} appears in error messages. */
   public static NpyArray read(InputStream raw, String name) throws IOException {
+    return read(raw, name, -1);
+  }
+
+  /**
+   * Reads one array from a stream that holds {@code declared} bytes in all, or -1 when unknown (a
+   * zip entry whose sizes come after its data). The values' memory is checked against the
+   * {@link MemoryBudget} from the header before it is allocated; a stream whose declared size
+   * disagrees with the header fails before any data is read.
+   */
+  public static NpyArray read(InputStream raw, String name, long declared) throws IOException {
     DataInputStream in = new DataInputStream(raw);
     byte[] magic = in.readNBytes(6);
     for (int i = 0; i < 6; i++) {
@@ -62,35 +66,49 @@ public final class Npy {
           + hb.length) + ")");
     }
     String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    String descr = find(DESCR, header, name, "descr");
-    boolean fortran = find(FORTRAN, header, name, "fortran_order").equals("True");
-    int[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
+    String descr = HeaderDict.string(header, "descr", name);
+    boolean fortran = HeaderDict.bool(header, "fortran_order", name);
+    int[] shape = parseShape(HeaderDict.tuple(header, "shape", name), name);
     long count = 1;
     for (int d : shape) {
-      count *= d;
-      if (count > MAX_VALUES) {
-        throw new DataFormatException(name + ": shape claims more than " + MAX_VALUES + " values");
-      }
+      long p = MemoryBudget.product(count, d);
+      count = p < 0 ? Long.MAX_VALUE : p;
     }
     Kind kind = Kind.of(descr, name);
-    // Read in chunks so that a header claiming more than the file holds fails at the end of the data.
-    ByteArrayOutputStream collected = new ByteArrayOutputStream();
-    long want = count * kind.size;
-    byte[] chunk = new byte[1 << 16];
-    long got = 0;
-    while (got < want) {
-      int n = in.read(chunk, 0, (int) Math.min(chunk.length, want - got));
-      if (n < 0) {
-        throw new DataFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + descr
-            + " needs " + want + " data bytes, the data ends after " + got + " (byte offset " + (dataStart + got) + ")");
-      }
-      collected.write(chunk, 0, n);
-      got += n;
+    long want = MemoryBudget.product(count, kind.size);
+    if (declared >= 0 && (want < 0 || declared - dataStart != want)) {
+      throw new DataFormatException(name + ": shape " + Arrays.toString(shape) + " of " + descr + " needs "
+          + (want < 0 ? "more than 2^63" : Long.toString(dataStart + want)) + " bytes with its header, but the entry "
+          + "holds " + declared);
     }
-    ByteBuffer data = ByteBuffer.wrap(collected.toByteArray()).order(Kind.order(descr));
-    double[] values = new double[(int) count];
-    for (int i = 0; i < count; i++) {
-      values[i] = kind.get(data, i);
+    // Values widen to double (a second copy for Fortran order): what the header declares, checked first.
+    int n = MemoryBudget.arrayLength(count, fortran && shape.length > 1 ? 16 : 8, name + ", shape "
+        + Arrays.toString(shape) + " of " + descr + " as its header declares", "use a smaller data set");
+    // Where the stream's size is unknown the array grows as values arrive, so that a false claim
+    // costs no more than the data present.
+    String what = name + ", shape " + Arrays.toString(shape) + " of " + descr;
+    int first = declared >= 0 ? n : Math.min(n, 1 << 17);
+    double[] values = MemoryBudget.allocate(8L * first, what, "use a smaller data set", () -> new double[first]);
+    byte[] chunk = new byte[kind.size * 8192];
+    ByteBuffer data = ByteBuffer.wrap(chunk).order(Kind.order(descr));
+    for (int i = 0; i < n; ) {
+      int take = Math.min(8192, n - i);
+      if (i + take > values.length) {
+        double[] v = values;
+        int grown = (int) Math.min(n, 2L * values.length);
+        values = MemoryBudget.allocate(8L * grown, what, "use a smaller data set", () -> Arrays.copyOf(v, grown));
+      }
+      int got = in.readNBytes(chunk, 0, take * kind.size);
+      if (got < take * kind.size) {
+        long ends = (long) i * kind.size + got;
+        throw new DataFormatException(name + ": truncated: shape " + Arrays.toString(shape) + " of " + descr
+            + " needs " + want + " data bytes, the data ends after " + ends + " (byte offset " + (dataStart + ends)
+            + ")");
+      }
+      for (int j = 0; j < take; j++) {
+        values[i + j] = kind.get(data, j);
+      }
+      i += take;
     }
     if (fortran && shape.length > 1) {
       values = toRowMajor(values, shape);
@@ -128,14 +146,6 @@ public final class Npy {
       kind.put(buf, v);
     }
     out.write(buf.array(), 0, buf.position());
-  }
-
-  private static String find(Pattern p, String header, String name, String key) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw new DataFormatException(name + ": .npy header has no '" + key + "' (header: " + header.strip() + ")");
-    }
-    return m.group(1);
   }
 
   private static int[] parseShape(String s, String name) {

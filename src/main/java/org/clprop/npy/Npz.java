@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +12,10 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.clprop.data.DataFormatException;
+import org.clprop.core.MemoryBudget;
 import org.clprop.io.AtomicFiles;
+import org.clprop.io.InputFiles;
+import org.clprop.io.IoErrors;
 
 /**
  * NumPy's .npz: a zip whose entries are .npy arrays named {@code key.npy} (what {@code np.savez}
@@ -25,28 +26,34 @@ public final class Npz {
   /** The arrays, by key (entry name without ".npy"), and the other entries' bytes, by entry name. */
   public record Contents(Map<String, NpyArray> arrays, Map<String, byte[]> other) {}
 
+  /** The largest entry other than an array (meta.json) read. */
+  public static final int MAX_OTHER = 16 << 20;
+
   private Npz() {}
 
   public static Contents read(Path file) {
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
     Map<String, byte[]> other = new LinkedHashMap<>();
-    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+    try (ZipInputStream zip = new ZipInputStream(InputFiles.open(file))) {
       ZipEntry e;
       boolean any = false;
       while ((e = zip.getNextEntry()) != null) {
         any = true;
         String name = e.getName();
+        String what = file + " entry " + name;
         if (name.endsWith(".npy")) {
-          arrays.put(name.substring(0, name.length() - 4), Npy.read(zip, file + " entry " + name));
+          arrays.put(name.substring(0, name.length() - 4), Npy.read(zip, what, e.getSize()));
+          // Inflating stops at what the array's header declares.
+          if (zip.read() != -1) {
+            throw new DataFormatException(what + ": more bytes than the shape in its header declares");
+          }
         } else {
-          other.put(name, readLimited(zip, file + " entry " + name));
+          other.put(name, readLimited(zip, what, e.getSize()));
         }
       }
       if (!any) {
         throw new DataFormatException(file + ": not a .npz archive (no zip entries)");
       }
-    } catch (NoSuchFileException e) {
-      throw new DataFormatException(file + ": no such file");
     } catch (ZipException e) {
       throw new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
     } catch (IllegalArgumentException e) {
@@ -55,15 +62,21 @@ public final class Npz {
     } catch (java.io.EOFException e) {
       throw new DataFormatException(file + ": truncated .npz archive", e);
     } catch (IOException e) {
-      throw new DataFormatException(file + ": " + e.getMessage(), e);
+      throw new DataFormatException(IoErrors.describe(file, e), e);
     }
     return new Contents(arrays, other);
   }
 
-  private static byte[] readLimited(InputStream in, String name) throws IOException {
-    byte[] b = in.readNBytes(16 << 20);
+  /** An entry other than an array (meta.json), whole, if it is at most {@link #MAX_OTHER} bytes. */
+  private static byte[] readLimited(InputStream in, String name, long declared) throws IOException {
+    if (declared > MAX_OTHER) {
+      throw new DataFormatException(name + ": " + declared + " bytes, larger than " + MAX_OTHER
+          + "; not a metadata entry");
+    }
+    MemoryBudget.require(declared >= 0 ? declared : MAX_OTHER, name, "use a smaller file");
+    byte[] b = in.readNBytes(MAX_OTHER);
     if (in.read() != -1) {
-      throw new DataFormatException(name + ": larger than 16 MiB, not a metadata entry");
+      throw new DataFormatException(name + ": larger than " + MAX_OTHER + " bytes; not a metadata entry");
     }
     return b;
   }

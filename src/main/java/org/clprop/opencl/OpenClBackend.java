@@ -240,7 +240,7 @@ public final class OpenClBackend implements Backend {
     BackendChecks.rows(x, n, s[0]);
     batch.ensure(Math.min(EVAL_CHUNK, Math.max(1, n)));
     int kOut = s[layers - 1];
-    float[] out = new float[n * kOut];
+    float[] out = new float[BackendChecks.outputLength(n, kOut)];
     for (int from = 0; from < n; from += batch.capacity()) {
       int rows = Math.min(batch.capacity(), n - from);
       batch.act[0].write(ctx.queue(), x, from * s[0], 0, rows * s[0]);

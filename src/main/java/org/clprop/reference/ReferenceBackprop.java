@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.clprop.core.CostGradient;
 import org.clprop.core.Matrix;
+import org.clprop.core.MemoryBudget;
 import org.clprop.core.Network;
 import org.clprop.core.Sigmoid;
 
@@ -33,6 +34,9 @@ public final class ReferenceBackprop {
     int m = y.length;
     int k = s[L - 1];
     checkData(s[0], k, x, y, lambda);
+    // Theta and its gradient as rows of doubles, and the result's matrices.
+    MemoryBudget.require(24L * net.parameterCount() + 32L * Network.parameterRows(s), "the gradients of a network "
+        + java.util.Arrays.toString(s) + " in double", "use a smaller model");
 
     double[][][] theta = new double[L - 1][][];
     double[][][] delta = new double[L - 1][][];

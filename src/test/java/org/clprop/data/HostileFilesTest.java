@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.clprop.core.MemoryBudgetException;
 import org.clprop.model.ModelFile;
 import org.clprop.npy.Npy;
 import org.clprop.npy.NpyArray;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Property tests of the readers on hostile input: valid files mutated at random (truncated, bits
  * flipped, bytes inserted, header fields set to huge or negative values) and plain random bytes.
- * Every input must end in success or in the reader's own {@link DataFormatException}: never an
- * OutOfMemoryError, an index exception or a hang. 10,000 inputs per reader, seeded.
+ * Every input must end in success, in the reader's own {@link DataFormatException} or in a
+ * {@link MemoryBudgetException} for a size its header claims: never an OutOfMemoryError, an index
+ * exception or a hang. 10,000 inputs per reader, seeded.
  * Inputs that once broke a reader are kept under src/test/resources/hostile and replayed first.
  */
 class HostileFilesTest {
@@ -101,7 +103,7 @@ class HostileFilesTest {
       Files.write(f, input);
       try {
         read.accept(f);
-      } catch (DataFormatException expected) {
+      } catch (DataFormatException | MemoryBudgetException expected) {
         // the reader's own, clear failure
       } catch (Throwable t) {
         Path keep = Path.of("target", "hostile-failures", what.replace(' ', '-') + "-case-" + i + suffix);
@@ -121,7 +123,7 @@ class HostileFilesTest {
       for (Path p : s.filter(x -> x.toString().endsWith(suffix)).toList()) {
         try {
           read.accept(p);
-        } catch (DataFormatException expected) {
+        } catch (DataFormatException | MemoryBudgetException expected) {
           // fine
         } catch (Throwable t) {
           fail("regression input " + p + ": " + t, t);
@@ -184,28 +186,29 @@ class HostileFilesTest {
   void aHugeClaimedSizeIsRefusedWithoutAllocatingIt() {
     // 2^31 items of 1 byte claimed by a 16-byte file.
     byte[] idx = {0, 0, 8, 1, (byte) 0x80, 0, 0, 0};
-    DataFormatException e = assertThrowsData(() -> IdxReader.read(new ByteArrayInputStream(idx), "huge.idx"));
+    RuntimeException e = assertRefused(() -> IdxReader.read(new ByteArrayInputStream(idx), "huge.idx"));
     assertEquals(true, e.getMessage().contains("huge.idx"), e.getMessage());
     String npyHeader = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }";
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) npyHeader.length(), 0});
     b.writeBytes(npyHeader.getBytes(StandardCharsets.US_ASCII));
-    assertThrowsData(() -> Npy.read(new ByteArrayInputStream(b.toByteArray()), "huge.npy"));
+    assertRefused(() -> Npy.read(new ByteArrayInputStream(b.toByteArray()), "huge.npy"));
   }
 
   private interface Read {
     void run() throws IOException;
   }
 
-  private static DataFormatException assertThrowsData(Read r) {
+  /** The reader's own refusal: a format error, or a size over the memory budget. */
+  private static RuntimeException assertRefused(Read r) {
     try {
       r.run();
-    } catch (DataFormatException e) {
+    } catch (DataFormatException | MemoryBudgetException e) {
       return e;
     } catch (Throwable t) {
-      fail("expected a DataFormatException, got " + t, t);
+      fail("expected a DataFormatException or MemoryBudgetException, got " + t, t);
     }
-    fail("expected a DataFormatException, got success");
+    fail("expected a refusal, got success");
     return null;
   }
 
