@@ -28,10 +28,22 @@ import java.util.zip.GZIPInputStream;
  */
 public final class CsvReader {
   /** Whether the file has a label column. */
-  public enum Labels { REQUIRED, NONE }
+  public enum Labels {
+    /** Every line has a label, in the label column. */
+    REQUIRED,
+    /** No column is a label: every field is a feature. */
+    NONE
+  }
 
   private CsvReader() {}
 
+  /**
+   * Reads {@code file}; {@code labelCol} picks the label column when there is no {@code label}
+   * header, as described above.
+   *
+   * @throws DataFormatException when the file is missing, not UTF-8, corrupt gzip, or breaks a rule
+   *     above
+   */
   public static Table read(Path file, Labels labels, int labelCol) {
     try (InputStream raw = Files.newInputStream(file)) {
       InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;

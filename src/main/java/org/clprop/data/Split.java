@@ -2,7 +2,12 @@ package org.clprop.data;
 
 import java.util.SplittableRandom;
 
-/** A seeded split of one dataset into two disjoint parts, for held-out testing or validation. */
+/**
+ * A seeded split of one dataset into two disjoint parts, for held-out testing or validation.
+ *
+ * @param first the examples not held out (for training)
+ * @param second the held-out examples
+ */
 public record Split(Dataset first, Dataset second) {
 
   /**

@@ -19,11 +19,18 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFiles {
   /** Writes the content to a stream. */
   public interface Writer {
+    /** Writes the whole content to {@code out}, which the caller flushes and closes. */
     void write(OutputStream out) throws IOException;
   }
 
   private AtomicFiles() {}
 
+  /**
+   * Replaces {@code target} with what {@code writer} writes, keeping the old file's permissions
+   * (rw-r--r-- for a new one).
+   *
+   * @throws IOException when the folder does not exist or writing fails; the target is then as before
+   */
   public static void write(Path target, Writer writer) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
