@@ -16,6 +16,7 @@ package org.clprop;
 public record EpochStats(int epoch, double cost, double accuracy, double validationCost,
     double validationAccuracy, double samplesPerSecond, double seconds) {
 
+  /** Whether the epoch was measured on validation data, that is the validation fields are not NaN. */
   public boolean hasValidation() {
     return !Double.isNaN(validationAccuracy);
   }

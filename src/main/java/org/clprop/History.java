@@ -14,14 +14,21 @@ import java.util.List;
  *     minibatch's cost became NaN or infinite (the trainer then holds the last finite epoch's weights)
  */
 public record History(List<EpochStats> epochs, int bestEpoch, String stopReason) {
+  /** Copies {@code epochs} into an unmodifiable list. */
   public History {
     epochs = List.copyOf(epochs);
   }
 
+  /** Whether training ended because a cost became NaN or infinite. */
   public boolean diverged() {
     return stopReason.startsWith("diverged");
   }
 
+  /**
+   * The stats of the last epoch run.
+   *
+   * @throws IllegalStateException when no epoch was run
+   */
   public EpochStats last() {
     if (epochs.isEmpty()) {
       throw new IllegalStateException("no epoch was run");

@@ -38,12 +38,14 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     int earlyStopPatience, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
     Checkpoint resume, List<String> classNames) {
 
+  /** Copies the layer sizes and the lists, so that a config cannot change once built. */
   public TrainerConfig {
     layerSizes = layerSizes.clone();
     callbacks = List.copyOf(callbacks);
     classNames = List.copyOf(classNames);
   }
 
+  /** The layer sizes s_1 .. s_L, a copy. */
   @Override
   public int[] layerSizes() {
     return layerSizes.clone();

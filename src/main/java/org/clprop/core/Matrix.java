@@ -50,6 +50,7 @@ public final class Matrix {
     return new Matrix(r, c, d);
   }
 
+  /** A {@code rows x cols} matrix of zeros. */
   public static Matrix zeros(int rows, int cols) {
     checkShape(rows, cols, (long) rows * cols);
     return new Matrix(rows, cols, new double[rows * cols]);
@@ -61,14 +62,21 @@ public final class Matrix {
     }
   }
 
+  /** The number of rows. */
   public int rows() {
     return rows;
   }
 
+  /** The number of columns. */
   public int cols() {
     return cols;
   }
 
+  /**
+   * The entry at row {@code r}, column {@code c}, both 0-based.
+   *
+   * @throws IndexOutOfBoundsException when either index is outside the matrix
+   */
   public double get(int r, int c) {
     if (r < 0 || r >= rows || c < 0 || c >= cols) {
       throw new IndexOutOfBoundsException("(" + r + ", " + c + ") outside " + rows + "x" + cols);
@@ -101,6 +109,7 @@ public final class Matrix {
     return out;
   }
 
+  /** A copy as {@code double[rows][cols]}. */
   public double[][] toArray() {
     double[][] out = new double[rows][cols];
     for (int r = 0; r < rows; r++) {

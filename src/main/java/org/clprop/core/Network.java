@@ -14,6 +14,13 @@ public final class Network {
   private final int[] sizes;
   private final List<Matrix> thetas;
 
+  /**
+   * A network of layer sizes {@code sizes} with weights {@code thetas}: Theta(1) .. Theta(L-1),
+   * Theta(l) s_{l+1} x (s_l + 1) with the bias as column 0.
+   *
+   * @throws IllegalArgumentException when a size is not positive, there are fewer than two layers
+   *     or a matrix's shape does not match the sizes
+   */
   public Network(int[] sizes, List<Matrix> thetas) {
     this.sizes = checkSizes(sizes);
     if (thetas.size() != sizes.length - 1) {
@@ -78,18 +85,22 @@ public final class Network {
     }
   }
 
+  /** The layer sizes s_1 .. s_L, a copy. */
   public int[] sizes() {
     return sizes.clone();
   }
 
+  /** L, the number of layers, input and output included. */
   public int layers() {
     return sizes.length;
   }
 
+  /** s_1, the number of input features. */
   public int inputs() {
     return sizes[0];
   }
 
+  /** s_L = K, the number of output units (classes). */
   public int outputs() {
     return sizes[sizes.length - 1];
   }
@@ -99,6 +110,7 @@ public final class Network {
     return thetas.get(l - 1);
   }
 
+  /** Theta(1) .. Theta(L-1), unmodifiable. */
   public List<Matrix> thetas() {
     return thetas;
   }
@@ -108,6 +120,12 @@ public final class Network {
     return parameterCount(sizes);
   }
 
+  /**
+   * The number of parameters of a network of layer sizes {@code sizes}: the sum of
+   * s_{l+1} (s_l + 1), bias columns included.
+   *
+   * @throws IllegalArgumentException when the count does not fit in an int (one Java array)
+   */
   public static int parameterCount(int[] sizes) {
     long n = parameterCountLong(sizes);
     if (n > MemoryBudget.MAX_ARRAY_LENGTH) {

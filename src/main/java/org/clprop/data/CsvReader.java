@@ -33,7 +33,12 @@ import org.clprop.io.IoErrors;
  */
 public final class CsvReader {
   /** Whether the file has a label column. */
-  public enum Labels { REQUIRED, NONE }
+  public enum Labels {
+    /** Every line has a label, in the label column. */
+    REQUIRED,
+    /** No column is a label: every field is a feature. */
+    NONE
+  }
 
   /** The longest line read. */
   static final int MAX_LINE = 1 << 24;
@@ -41,6 +46,13 @@ public final class CsvReader {
 
   private CsvReader() {}
 
+  /**
+   * Reads {@code file}; {@code labelCol} picks the label column when there is no {@code label}
+   * header, as described above.
+   *
+   * @throws DataFormatException when the file is missing, not UTF-8, corrupt gzip, or breaks a rule
+   *     above
+   */
   public static Table read(Path file, Labels labels, int labelCol) {
     return read(file, fields -> labels, labelCol);
   }

@@ -4,10 +4,12 @@ package org.clprop.data;
 public final class DataFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** An error whose {@code message} names the file and the place. */
   public DataFormatException(String message) {
     super(message);
   }
 
+  /** An error whose {@code message} names the file and the place, caused by {@code cause}. */
   public DataFormatException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -16,6 +16,7 @@ import org.clprop.npy.Npz;
  * {@code y_test}).
  */
 public final class DataSource {
+  /** Fashion-MNIST's class names, by label 0..9. */
   public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
   /** The seed of the digits' held-out fifth: fixed, so every run is tested on the same digits. */
@@ -24,6 +25,8 @@ public final class DataSource {
   /**
    * A dataset as loaded.
    *
+   * @param name the dataset's name, or the file or folder name of a path
+   * @param train the training part (for a single file, all of it)
    * @param test the test part, or null when the source has none
    * @param classNames names of the classes, or empty
    */

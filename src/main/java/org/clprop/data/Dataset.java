@@ -102,14 +102,17 @@ public final class Dataset {
     return of(flat, labels.clone(), n, classes);
   }
 
+  /** m, the number of examples. */
   public int size() {
     return labels.length;
   }
 
+  /** The number of features per example, s_1 of a network that takes the data. */
   public int features() {
     return features;
   }
 
+  /** K, the number of classes; every label lies in 0..K-1. */
   public int classes() {
     return classes;
   }

@@ -15,12 +15,15 @@ import java.util.zip.GZIPInputStream;
  * to [0, 1] by dividing by 16.
  */
 public final class Digits {
+  /** Features per example: 8x8 pixels. */
   public static final int FEATURES = 64;
+  /** Classes: the digits 0..9. */
   public static final int CLASSES = 10;
   private static final String RESOURCE = "optdigits-8x8.csv.gz";
 
   private Digits() {}
 
+  /** All 1,797 digits, in the order of the embedded file. */
   public static Dataset load() {
     try (InputStream raw = Digits.class.getResourceAsStream(RESOURCE)) {
       if (raw == null) {

@@ -23,8 +23,14 @@ import org.clprop.io.IoErrors;
  * file holds fails with a message instead of a huge allocation.
  */
 public final class IdxReader {
-  /** An IDX array of unsigned bytes with its dimensions. */
+  /**
+   * An IDX array of unsigned bytes with its dimensions.
+   *
+   * @param dims the dimensions, as in the header: the item count first
+   * @param data the values, row-major (last dimension fastest)
+   */
   public record IdxArray(int[] dims, byte[] data) {
+    /** The number of items: the first dimension. */
     public int count() {
       return dims[0];
     }
@@ -39,7 +45,7 @@ public final class IdxReader {
     }
   }
 
-  /** Largest array read: 2^31 - 1 bytes, Java's array limit. */
+  /** Largest array read: 2^31 - 9 bytes, just under Java's array limit. */
   private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
   private IdxReader() {}

@@ -16,11 +16,23 @@ public final class Mnist {
   /** Where Debian's dataset-fashion-mnist installs Fashion-MNIST. */
   public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
-  /** The training and test parts. */
+  /**
+   * The training and test parts.
+   *
+   * @param train the examples of the {@code train-*} files, held as pixel bytes
+   * @param test the examples of the {@code t10k-*} files
+   */
   public record TrainTest(Dataset train, Dataset test) {}
 
   private Mnist() {}
 
+  /**
+   * Reads {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte} and their {@code t10k}
+   * counterparts (each plain or {@code .gz}) from {@code dir}.
+   *
+   * @throws DataFormatException when a file is missing or malformed, or the images and labels
+   *     disagree
+   */
   public static TrainTest load(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new DataFormatException(dir + ": no such folder (for Fashion-MNIST on Debian: apt-get install "

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 public final class Shuffle {
   private Shuffle() {}
 
+  /** A random permutation of 0..n-1 drawn from {@code rng}. */
   public static int[] permutation(int n, SplittableRandom rng) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {

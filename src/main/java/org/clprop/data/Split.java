@@ -3,7 +3,12 @@ package org.clprop.data;
 import java.util.SplittableRandom;
 import org.clprop.core.MemoryBudget;
 
-/** A seeded split of one dataset into two disjoint parts, for held-out testing or validation. */
+/**
+ * A seeded split of one dataset into two disjoint parts, for held-out testing or validation.
+ *
+ * @param first the examples not held out (for training)
+ * @param second the held-out examples
+ */
 public record Split(Dataset first, Dataset second) {
 
   /**

@@ -6,6 +6,12 @@ import org.clprop.core.MemoryBudget;
 /**
  * Numbers read from a file, before they become a {@link Dataset}: features in double precision
  * (row-major), integer labels or none, and for each row the line it came from, for messages.
+ *
+ * @param file the file read, for messages
+ * @param x the features, row-major, {@code rows() x features}
+ * @param labels one label per row, or null when the file has none
+ * @param features features per row
+ * @param lines for each row, its 1-based line in the file (its 0-based index for a .npz)
  */
 public record Table(Path file, double[] x, int[] labels, int features, int[] lines) {
 
@@ -18,10 +24,12 @@ public record Table(Path file, double[] x, int[] labels, int features, int[] lin
     }
   }
 
+  /** The number of rows (examples). */
   public int rows() {
     return lines.length;
   }
 
+  /** Whether the file had labels. */
   public boolean hasLabels() {
     return labels != null;
   }

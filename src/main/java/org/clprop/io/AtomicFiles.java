@@ -22,14 +22,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class AtomicFiles {
   /** Writes the content to a stream. */
   public interface Writer {
+    /** Writes the whole content to {@code out}, which the caller flushes and closes. */
     void write(OutputStream out) throws IOException;
   }
 
   private AtomicFiles() {}
 
   /**
-   * Replaces {@code target} with what {@code writer} writes. A target that is a symbolic link keeps
-   * it: the file it points to is replaced, with its temporary file beside that file.
+   * Replaces {@code target} with what {@code writer} writes, keeping the old file's permissions
+   * (rw-r--r-- for a new one). A target that is a symbolic link keeps it: the file it points to is
+   * replaced, with its temporary file beside that file.
+   *
+   * @throws IOException when the folder does not exist or writing fails; the target is then as before
    */
   public static void write(Path target, Writer writer) throws IOException {
     Path abs = SameFile.resolve(target);

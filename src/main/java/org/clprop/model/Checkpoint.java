@@ -19,16 +19,28 @@ import org.clprop.optim.Optimizer;
  * how far training got (whole epochs, and batches of the epoch under way) and the seed and fit
  * count that fix the shuffles, and the history so far. Stored as .npz (the Theta arrays as in a
  * model file, so a checkpoint also loads as a model), written atomically.
+ *
+ * @param network the layer sizes and the weights
+ * @param optimizer the optimiser's step count and per-parameter vectors
+ * @param epochsDone whole epochs completed
+ * @param batchesDone batches completed of the epoch under way, 0 at an epoch's end
+ * @param shuffleSeed the seed of the shuffles' generator, drawn from the trainer's seed and fit count
+ * @param history the stats of the epochs completed, in order
  */
 public record Checkpoint(Network network, OptimizerState optimizer, int epochsDone, int batchesDone,
     long shuffleSeed, List<EpochStats> history) {
 
   private static final int HISTORY_COLUMNS = 7;
 
+  /** Copies {@code history} into an unmodifiable list. */
   public Checkpoint {
     history = List.copyOf(history);
   }
 
+  /**
+   * Writes this checkpoint to {@code file} atomically, with a meta.json made of {@code meta} (as
+   * {@link ModelFile#save} takes it) plus the layer sizes and clprop's version.
+   */
   public void save(Path file, Map<String, Object> meta) throws IOException {
     Map<String, NpyArray> arrays = ModelFile.thetaArrays(network);
     if (optimizer.first() != null) {
@@ -53,7 +65,13 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
     Npz.write(file, arrays, Map.of("meta.json", ModelFile.metaJson("clprop checkpoint", network, meta)));
   }
 
-  /** Reads a checkpoint (once: a pipe or FIFO works) and checks that its progress is whole and consistent. */
+  /**
+   * Reads a checkpoint written by {@link #save}, once (a pipe or FIFO works), and checks that its
+   * progress is whole and consistent.
+   *
+   * @throws DataFormatException when {@code file} is not a clprop checkpoint (a model file has no
+   *     progress to resume) or its parts disagree
+   */
   public static Checkpoint load(Path file) {
     Npz.Contents c = Npz.read(file);
     ModelFile.Model model = ModelFile.of(file, c);

@@ -26,8 +26,13 @@ public final class ModelFile {
    * A loaded model: the network, its class names (empty when the file names none) and the fields
    * of its meta.json (empty for a file without one, such as one written by NumPy): strings,
    * Doubles, Booleans, nulls, Lists and Maps.
+   *
+   * @param network the layer sizes, from the Theta shapes, and the weights
+   * @param classNames names of the classes, by label; empty when the file names none
+   * @param meta the fields of meta.json, unmodifiable
    */
   public record Model(Network network, List<String> classNames, Map<String, Object> meta) {
+    /** Copies {@code classNames} and {@code meta} into unmodifiable collections. */
     public Model {
       classNames = List.copyOf(classNames);
       meta = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta));
@@ -64,6 +69,13 @@ public final class ModelFile {
     return MetaJson.write(meta);
   }
 
+  /**
+   * Reads a model file (or a checkpoint, or any .npz of theta1 .. theta{L-1}); the layer sizes
+   * come from the Theta shapes, which must chain.
+   *
+   * @throws DataFormatException when the file is not a readable .npz, a Theta is misshapen or not
+   *     finite, or meta.json is invalid or disagrees with the Thetas
+   */
   public static Model load(Path file) {
     return of(file, Npz.read(file));
   }
@@ -125,6 +137,7 @@ public final class ModelFile {
     throw new DataFormatException(file + ": meta.json's classNames is not a list of strings");
   }
 
+  /** clprop's version from the jar's manifest, or "development" when run from classes. */
   public static String version() {
     String v = ModelFile.class.getPackage().getImplementationVersion();
     return v == null ? "development" : v;

@@ -23,7 +23,12 @@ import org.clprop.io.IoErrors;
  * {@code meta.json}, which {@code np.load} returns as bytes.
  */
 public final class Npz {
-  /** The arrays, by key (entry name without ".npy"), and the other entries' bytes, by entry name. */
+  /**
+   * The arrays, by key (entry name without ".npy"), and the other entries' bytes, by entry name.
+   *
+   * @param arrays the .npy entries, by key, in archive order
+   * @param other every other entry's bytes, by entry name, in archive order
+   */
   public record Contents(Map<String, NpyArray> arrays, Map<String, byte[]> other) {}
 
   /** The largest entry other than an array (meta.json) read. */
@@ -31,6 +36,12 @@ public final class Npz {
 
   private Npz() {}
 
+  /**
+   * Reads every entry of {@code file}: .npy entries as arrays, others (at most 16 MiB each) as bytes.
+   *
+   * @throws DataFormatException when the file is missing, not a zip, corrupt or truncated, or an
+   *     array is malformed
+   */
   public static Contents read(Path file) {
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
     Map<String, byte[]> other = new LinkedHashMap<>();

@@ -38,6 +38,7 @@ public final class ClBuffer implements AutoCloseable {
     return pointer;
   }
 
+  /** The buffer's size in bytes (at least 4: OpenCL refuses an empty buffer). */
   public long bytes() {
     return bytes;
   }
@@ -48,6 +49,7 @@ public final class ClBuffer implements AutoCloseable {
         (long) n * Sizeof.cl_float, "writing");
   }
 
+  /** Copies {@code n} ints from {@code src[srcOff..]} to element {@code dstOff}; blocking. */
   public void write(cl_command_queue q, int[] src, int srcOff, long dstOff, int n) {
     transfer(q, true, Pointer.to(src).withByteOffset((long) srcOff * Sizeof.cl_int), dstOff * Sizeof.cl_int,
         (long) n * Sizeof.cl_int, "writing");

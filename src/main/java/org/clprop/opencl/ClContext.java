@@ -19,6 +19,7 @@ public final class ClContext implements AutoCloseable {
   private cl_command_queue queue;
   private final KernelProfile profile;
 
+  /** A context and queue on {@code device}, without profiling. */
   public ClContext(ClDevice device) {
     this(device, false);
   }
@@ -71,6 +72,7 @@ public final class ClContext implements AutoCloseable {
     }
   }
 
+  /** The device this context runs on. */
   public ClDevice device() {
     return device;
   }
@@ -84,10 +86,12 @@ public final class ClContext implements AutoCloseable {
     return profile;
   }
 
+  /** The context's main in-order queue, where kernels are launched. */
   public cl_command_queue queue() {
     return queue;
   }
 
+  /** Allocates a read-write device buffer of {@code bytes}; {@code name} appears in error messages. */
   public ClBuffer buffer(String name, long bytes) {
     return new ClBuffer(this, name, bytes);
   }

@@ -10,12 +10,22 @@ import java.util.List;
 public final class ClKernels implements AutoCloseable {
   /** GEMM epilogues, as in matmul.cl. */
   public static final int STORE = 0;
+  /** Epilogue C = g(acc + bias(j)): a hidden layer's forward step. */
   public static final int BIAS_SIGMOID = 1;
+  /** Epilogue Z = acc + bias(j), C = g(Z): the output layer's forward step, keeping z for J. */
   public static final int BIAS_SIGMOID_KEEP_Z = 2;
+  /** Epilogue C = acc .* X .* (1 - X): a hidden delta, (d Theta) .* a .* (1 - a). */
   public static final int TIMES_SIGMOID_GRADIENT = 3;
 
   /** How a product's operands are stored (matmul.cl): n as is, t transposed; one kernel each. */
-  public enum Layout { NT, NN, TN }
+  public enum Layout {
+    /** A as is, B transposed: the forward product Z = A(l) Theta(l)'. */
+    NT,
+    /** Both as is: the delta product d(l+1) Theta(l). */
+    NN,
+    /** A transposed, B as is: the gradient product d(l+1)' A(l). */
+    TN
+  }
 
   private static final int GROUP_1D = 64;
 
@@ -103,6 +113,7 @@ public final class ClKernels implements AutoCloseable {
     return gemm.tilesFor(m, n);
   }
 
+  /** The tile and work-group sizes the main program was built with. */
   public KernelParams params() {
     return params;
   }
@@ -112,6 +123,7 @@ public final class ClKernels implements AutoCloseable {
     return program.fromCache();
   }
 
+  /** Wall time to build or load the main program, in milliseconds. */
   public double programMillis() {
     return program.buildMillis();
   }
@@ -174,11 +186,17 @@ public final class ClKernels implements AutoCloseable {
     sgd.launch1d(p, GROUP_1D);
   }
 
+  /** Momentum on the first {@code p} parameters: v = mu v - lr gs D, then T += v. */
   public void momentum(int p, ClBuffer t, ClBuffer d, float gs, ClBuffer v, float lr, float mu) {
     momentum.args().arg(p).arg(t).arg(d).arg(gs).arg(v).arg(lr).arg(mu);
     momentum.launch1d(p, GROUP_1D);
   }
 
+  /**
+   * Adam on the first {@code p} parameters, with g = gs D: m = b1 m + (1 - b1) g,
+   * v = b2 v + (1 - b2) g^2, then T -= step m / (sqrt(v) scale + eps), where the caller folds the
+   * bias corrections into {@code step} = lr / (1 - b1^t) and {@code scale} = 1 / sqrt(1 - b2^t).
+   */
   public void adam(int p, ClBuffer t, ClBuffer d, float gs, ClBuffer m, ClBuffer v, float b1, float b2, float eps,
       float step, float scale) {
     adam.args().arg(p).arg(t).arg(d).arg(gs).arg(m).arg(v).arg(b1).arg(b2).arg(eps).arg(step).arg(scale);

@@ -23,8 +23,18 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
   /**
    * The block of C one work-item of the CPU form keeps in registers: {@code rows} rows of
    * {@code vectors} float16 vectors (nn, tn), or {@code dotRows} x {@code dotColumns} dot products (nt).
+   *
+   * @param rows rows of C per work-item in the nn and tn forms
+   * @param vectors float16 vectors per row in the nn and tn forms
+   * @param dotRows rows of C per work-item in the nt form
+   * @param dotColumns columns of C per work-item in the nt form
    */
   public record CpuBlock(int rows, int vectors, int dotRows, int dotColumns) {
+    /**
+     * Checks that every size is positive.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
     public CpuBlock {
       if (rows <= 0 || vectors <= 0 || dotRows <= 0 || dotColumns <= 0) {
         throw new IllegalArgumentException("CPU block " + rows + "," + vectors + "," + dotRows + "," + dotColumns
@@ -49,6 +59,12 @@ public record KernelParams(int tsM, int tsN, int tsK, int wptM, int wptN, int re
     this(tsM, tsN, tsK, wptM, wptN, reductionGroup, null);
   }
 
+  /**
+   * Checks that each tile is a whole number of work-items' blocks and that the reduction group is a
+   * power of two.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
   public KernelParams {
     if (tsM % wptM != 0 || tsN % wptN != 0) {
       throw new IllegalArgumentException("tile " + tsM + "x" + tsN + " is not a multiple of the work per item "

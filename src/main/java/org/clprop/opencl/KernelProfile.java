@@ -18,7 +18,13 @@ import org.jocl.cl_event;
  * made with profiling records ({@link ClContext#ClContext(ClDevice, boolean)}).
  */
 public final class KernelProfile {
-  /** Device time and launches of one kernel. */
+  /**
+   * Device time and launches of one kernel.
+   *
+   * @param kernel the kernel's name
+   * @param launches launches recorded
+   * @param deviceMillis their device time together, in milliseconds
+   */
   public record Entry(String kernel, long launches, double deviceMillis) {}
 
   private final List<String> names = new ArrayList<>();

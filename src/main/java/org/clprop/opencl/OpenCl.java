@@ -47,8 +47,14 @@ public final class OpenCl {
 
   private OpenCl() {}
 
-  /** The result of looking for OpenCL once: the devices, or why there are none. */
+  /**
+   * The result of looking for OpenCL once: the devices, or why there are none.
+   *
+   * @param devices every device of every platform, in {@link ClDevice#index()} order
+   * @param unavailableReason why OpenCL cannot be used (with what to install), or null when it can
+   */
   public record Discovery(List<ClDevice> devices, String unavailableReason) {
+    /** Whether OpenCL works here, with at least one device. */
     public boolean available() {
       return unavailableReason == null;
     }

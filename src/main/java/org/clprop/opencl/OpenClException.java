@@ -6,13 +6,16 @@ import org.jocl.CLException;
 /** An OpenCL failure, naming the operation and the error (CL_OUT_OF_RESOURCES, not -5). */
 public final class OpenClException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The OpenCL status code, 0 when not from an OpenCL call. */
   private final int status;
 
+  /** A failure of an OpenCL call that returned {@code status} (0 when not from one). */
   public OpenClException(String message, int status, Throwable cause) {
     super(message, cause);
     this.status = status;
   }
 
+  /** A failure without an OpenCL status to report, such as a buffer too large for the device; status 0. */
   public OpenClException(String message) {
     this(message, 0, null);
   }

@@ -8,6 +8,7 @@ package org.clprop.optim;
 public final class Lbfgs {
   /** J(x) and its gradient, written into {@code grad}. */
   public interface Function {
+    /** J(x); fills {@code grad} (of x's length) with dJ/dx. */
     double valueAndGradient(double[] x, double[] grad);
   }
 
@@ -134,10 +135,12 @@ public final class Lbfgs {
     return x.clone();
   }
 
+  /** J at the current point. */
   public double value() {
     return value;
   }
 
+  /** How many times J and its gradient were evaluated, the first at x0 included. */
   public int evaluations() {
     return evaluations;
   }

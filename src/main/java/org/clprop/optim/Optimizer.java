@@ -12,12 +12,35 @@ package org.clprop.optim;
  *   <li>LBFGS: full-batch limited-memory BFGS on J (the course's fmincg minimises the same J); see
  *       {@link Lbfgs}.
  * </ul>
+ *
+ * @param kind the update rule
+ * @param learningRate lr, finite and positive; for L-BFGS the first trial step of the line search
+ * @param momentum mu, in [0, 1); used by MOMENTUM
+ * @param beta1 Adam's b1, in [0, 1)
+ * @param beta2 Adam's b2, in [0, 1)
+ * @param epsilon Adam's eps, positive
+ * @param history correction pairs L-BFGS keeps, at least 1
  */
 public record Optimizer(Kind kind, double learningRate, double momentum, double beta1, double beta2,
     double epsilon, int history) {
 
-  public enum Kind { SGD, MOMENTUM, ADAM, LBFGS }
+  /** The update rules. */
+  public enum Kind {
+    /** Plain gradient descent: theta -= lr * D. */
+    SGD,
+    /** Classical momentum: v = mu * v - lr * D; theta += v. */
+    MOMENTUM,
+    /** Adam, with bias-corrected moments. */
+    ADAM,
+    /** Full-batch limited-memory BFGS with a backtracking line search. */
+    LBFGS
+  }
 
+  /**
+   * Checks every setting, whether or not the rule uses it.
+   *
+   * @throws IllegalArgumentException when a setting is outside the range given above
+   */
   public Optimizer {
     if (kind == null) {
       throw new IllegalArgumentException("optimizer kind: null");
@@ -69,6 +92,7 @@ public record Optimizer(Kind kind, double learningRate, double momentum, double 
     };
   }
 
+  /** The same rule and settings with learning rate {@code lr}. */
   public Optimizer withLearningRate(double lr) {
     return new Optimizer(kind, lr, momentum, beta1, beta2, epsilon, history);
   }
