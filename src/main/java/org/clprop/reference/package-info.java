@@ -1,5 +1,5 @@
 /**
- * The double-precision oracle: the algorithm of ALGORITHM.md as the original text states it, one
+ * The double-precision oracle: the algorithm of docs/algorithm.md as the original text states it, one
  * example at a time, against which every backend is checked. API, all of it:
  * {@link org.clprop.reference.ReferenceBackprop} (J and D(l)) and
  * {@link org.clprop.reference.GradientCheck} (central-difference gradients and their comparison).

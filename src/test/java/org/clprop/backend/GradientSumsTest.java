@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The unnormalised sums of the backend contract (boundSums, batchSums): pieces of a shuffled order
- * add up to the whole, and the whole, normalised as ALGORITHM.md's step 3 says, is the reference's
+ * add up to the whole, and the whole, normalised as docs/algorithm.md's step 3 says, is the reference's
  * J and D, on awkward networks and on both backends.
  */
 class GradientSumsTest {
@@ -96,7 +96,7 @@ class GradientSumsTest {
         assertEquals(all.correct(), correct, what + " correct");
         assertClose(widen(whole), pieces, 1e-4, 1e-4, what + " Delta");
 
-        // Normalised as ALGORITHM.md step 3: the reference's J and D.
+        // Normalised as docs/algorithm.md step 3: the reference's J and D.
         CostGradient want = ReferenceBackprop.costAndGradients(n, widen(data.x()), data.labels(), lambda);
         float[] theta = n.toFlatFloats();
         double j = all.costSum() / m + Regularization.term(sizes, theta, lambda, m);
