@@ -66,6 +66,23 @@ public interface Backend extends AutoCloseable {
    */
   double boundGradient(double lambda, float[] gradOut);
 
+  /**
+   * The unnormalised sums behind J and D over the whole bound training set at the current weights,
+   * nothing updated: {@code deltaOut} (parameter layout) receives Delta(l) = sum over the examples
+   * of d(l+1) [1; a(l)]', and the result holds the summed data term of the cost, the count of correct
+   * predictions and the number of examples. Sums over disjoint parts of a data set add up to those
+   * of the whole, from which J = costSum / m + lambda/(2m) sum Theta^2 (bias columns excluded) and
+   * D = Delta / m + (lambda/m) Theta off the bias column: data-parallel training adds them across
+   * machines.
+   */
+  StepMetrics boundSums(float[] deltaOut);
+
+  /**
+   * As {@link #boundSums}, over the examples {@code order[from .. from+count)} of the bound set
+   * (the order of {@link #setOrder}); {@code count} may exceed the bound batch size.
+   */
+  StepMetrics batchSums(int from, int count, float[] deltaOut);
+
   /** J and, when {@code gradOut} is not null, D over {@code data} at the current weights. */
   double costAndGradient(Dataset data, double lambda, float[] gradOut);
 

@@ -42,6 +42,24 @@ public final class BackendChecks {
     }
   }
 
+  /** Rows order[from .. from+count) for sums must lie in the order; any count from 1 up. */
+  public static void rows(int[] order, int from, int count) {
+    if (order == null) {
+      throw new IllegalStateException("batchSums before setOrder");
+    }
+    if (count < 1 || from < 0 || from > order.length - count) {
+      throw new IllegalArgumentException("rows [" + from + ", " + ((long) from + count) + ") outside the order of "
+          + order.length);
+    }
+  }
+
+  /** A gradient or Delta output must hold one value per parameter. */
+  public static void parameterVector(float[] out, int parameters) {
+    if (out.length != parameters) {
+      throw new IllegalArgumentException("output: " + out.length + " values, expected " + parameters + " parameters");
+    }
+  }
+
   /** {@code x} must hold n rows of {@code inputs} values. */
   public static void rows(float[] x, int n, int inputs) {
     if ((long) n * inputs != x.length) {

@@ -436,6 +436,26 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public StepMetrics boundSums(float[] deltaOut) {
+    if (bound == null) {
+      throw new IllegalStateException("boundSums before bindTrainingSet");
+    }
+    BackendChecks.parameterVector(deltaOut, theta.length);
+    StepMetrics m = accumulate(bound, null, 0, bound.size(), true);
+    writeGradient(deltaOut, 1f, 0f);
+    return m;
+  }
+
+  @Override
+  public StepMetrics batchSums(int from, int count, float[] deltaOut) {
+    BackendChecks.rows(order, from, count);
+    BackendChecks.parameterVector(deltaOut, theta.length);
+    StepMetrics m = accumulate(bound, order, from, count, true);
+    writeGradient(deltaOut, 1f, 0f);
+    return m;
+  }
+
+  @Override
   public Evaluation evaluate(Dataset data, double lambda) {
     BackendChecks.data(s, data);
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
@@ -482,41 +502,54 @@ public final class CpuBackend implements Backend {
     if (gradOut != null && gradOut.length != theta.length) {
       throw new IllegalArgumentException("gradOut: " + gradOut.length + " values, expected " + theta.length);
     }
-    ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
+    StepMetrics m = accumulate(data, null, 0, data.size(), gradOut != null);
+    int total = data.size();
+    if (gradOut != null) {
+      // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
+      writeGradient(gradOut, 1f / total, (float) (lambda / total));
+    }
+    return m.meanCost() + regularization(lambda, total);
+  }
+
+  /**
+   * The cost and hit totals over the rows idx[from .. from+count) of {@code data} (rows from .. when
+   * idx is null), in chunks, and with {@code wantGradient} Delta summed over them into the gradient
+   * buffer. The training totals are set aside meanwhile.
+   */
+  private StepMetrics accumulate(Dataset data, int[] idx, int from, int count, boolean wantGradient) {
+    ensureCapacity(Math.min(EVAL_CHUNK, count));
     int savedSteps = steps;
     StepMetrics saved = takeMetrics();
-    for (int from = 0; from < data.size(); from += capacity) {
-      int n = Math.min(capacity, data.size() - from);
-      selectRows(data, null, from);
+    for (int done = 0; done < count; done += capacity) {
+      int n = Math.min(capacity, count - done);
+      selectRows(data, idx, from + done);
       forwardPass(n, true);
       outputDelta(n);
-      if (gradOut != null) {
-        backwardPass(n, from == 0, false);
+      if (wantGradient) {
+        backwardPass(n, done == 0, false);
       }
     }
     StepMetrics m = takeMetrics();
     restoreMetrics(saved, savedSteps);
-    int total = data.size();
-    if (gradOut != null) {
-      // D = Delta / m + (lambda / m) Theta, the bias column unregularised.
-      float inv = 1f / total;
-      float reg = (float) (lambda / total);
-      for (int l = 0; l + 1 < layers; l++) {
-        boolean held = l == 0 && inputHeldTransposed;
-        int cols = s[l] + 1;
-        for (int j = 0; j < s[l + 1]; j++) {
-          int row = thetaOff[l] + j * cols;
-          // Where Theta(l)[j, c] is held: b[j] and W'[c-1, j] for the held input layer.
-          int bias = held ? j : row;
-          gradOut[row] = grad[bias] * inv;
-          for (int c = 1; c < cols; c++) {
-            int at = held ? s[1] + (c - 1) * s[1] + j : row + c;
-            gradOut[row + c] = grad[at] * inv + reg * theta[at];
-          }
+    return m;
+  }
+
+  /** out = Delta * inv + reg * Theta off the bias column, in the Theta layout (inv 1, reg 0: Delta itself). */
+  private void writeGradient(float[] out, float inv, float reg) {
+    for (int l = 0; l + 1 < layers; l++) {
+      boolean held = l == 0 && inputHeldTransposed;
+      int cols = s[l] + 1;
+      for (int j = 0; j < s[l + 1]; j++) {
+        int row = thetaOff[l] + j * cols;
+        // Where Theta(l)[j, c] is held: b[j] and W'[c-1, j] for the held input layer.
+        int bias = held ? j : row;
+        out[row] = grad[bias] * inv;
+        for (int c = 1; c < cols; c++) {
+          int at = held ? s[1] + (c - 1) * s[1] + j : row + c;
+          out[row + c] = grad[at] * inv + reg * theta[at];
         }
       }
     }
-    return m.meanCost() + regularization(lambda, total);
   }
 
   /**

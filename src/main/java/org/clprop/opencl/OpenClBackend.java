@@ -372,6 +372,23 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
+  public StepMetrics boundSums(float[] deltaOut) {
+    Dataset data = bound != null ? bound.data : streamed;
+    if (data == null) {
+      throw new IllegalStateException("boundSums before bindTrainingSet");
+    }
+    BackendChecks.parameterVector(deltaOut, paramCount);
+    return sums(data, null, 0, data.size(), deltaOut);
+  }
+
+  @Override
+  public StepMetrics batchSums(int from, int count, float[] deltaOut) {
+    BackendChecks.rows(hostOrder, from, count);
+    BackendChecks.parameterVector(deltaOut, paramCount);
+    return sums(bound != null ? bound.data : streamed, hostOrder, from, count, deltaOut);
+  }
+
+  @Override
   public Evaluation evaluate(Dataset data, double lambda) {
     BackendChecks.data(s, data);
     return fullPass(data, lambda, null, false);
@@ -436,9 +453,34 @@ public final class OpenClBackend implements Backend {
       throw new IllegalArgumentException("gradOut: " + gradOut.length + " values, expected " + paramCount);
     }
     ensureCapacity(Math.min(EVAL_CHUNK, data.size()));
-    Resident r = residentFor(data);
     int m = data.size();
-    int chunks = (m + capacity - 1) / capacity;
+    StepMetrics totals = accumulate(residentFor(data), data, null, 0, m, wantGradient);
+    if (wantGradient) {
+      scale(m, lambda);
+      if (gradOut != null) {
+        grad.read(ctx.queue(), 0, gradOut, 0, paramCount);
+      }
+    }
+    double j = totals.costSum() / m + (lambda == 0 ? 0 : lambda / (2.0 * m) * sumOfSquares());
+    return new Evaluation(j, totals.accuracy(), m);
+  }
+
+  /** Sums over the bound set's rows order[from .. from+count) (from .. when order is null); Delta read back. */
+  private StepMetrics sums(Dataset data, int[] order, int from, int count, float[] deltaOut) {
+    ensureCapacity(Math.min(EVAL_CHUNK, count));
+    StepMetrics totals = accumulate(bound, data, order, from, count, true);
+    grad.read(ctx.queue(), 0, deltaOut, 0, paramCount);
+    return totals;
+  }
+
+  /**
+   * Cost and hit totals over rows order[from .. from+count) of {@code data} (from .. when order is
+   * null), in chunks of the capacity; with {@code wantGradient}, Delta summed into the gradient
+   * buffer. A resident set {@code r} gathers by its device order buffer, which holds the order of
+   * the last setOrder (or the identity); otherwise rows are gathered on the host.
+   */
+  private StepMetrics accumulate(Resident r, Dataset data, int[] order, int from, int count, boolean wantGradient) {
+    int chunks = (count + capacity - 1) / capacity;
     if (chunks > evalSlots) {
       if (evalMetrics != null) {
         evalMetrics.close();
@@ -447,9 +489,9 @@ public final class OpenClBackend implements Backend {
       evalSlots = chunks;
     }
     for (int c = 0; c < chunks; c++) {
-      int from = c * capacity;
-      int n = Math.min(capacity, m - from);
-      loadRows(r, r == null ? data : null, null, from, n);
+      int at = from + c * capacity;
+      int n = Math.min(capacity, from + count - at);
+      loadRows(r, r == null ? data : null, order, at, n);
       forward(n);
       outputDelta(n, evalMetrics, c);
       if (wantGradient) {
@@ -464,14 +506,7 @@ public final class OpenClBackend implements Backend {
       cost += v[2 * c];
       hits += Math.round(v[2 * c + 1]);
     }
-    if (wantGradient) {
-      scale(m, lambda);
-      if (gradOut != null) {
-        grad.read(ctx.queue(), 0, gradOut, 0, paramCount);
-      }
-    }
-    double j = cost / m + (lambda == 0 ? 0 : lambda / (2.0 * m) * sumOfSquares());
-    return new Evaluation(j, (double) hits / m, m);
+    return new StepMetrics(cost, hits, count);
   }
 
   private Resident residentFor(Dataset data) {
