@@ -158,7 +158,7 @@ final class DistributedFit {
     IterationListener.IterationEnd end = new IterationListener.IterationEnd(iteration, cost, accuracy,
         (System.nanoTime() - t0) / 1e9, theta.clone());
     iterations.add(end);
-    LOG.info("iteration {}: cost {} training accuracy {} ({} s)", iteration, String.format("%.6f", cost),
+    LOG.debug("iteration {}: cost {} training accuracy {} ({} s)", iteration, String.format("%.6f", cost),
         String.format("%.4f", accuracy), String.format("%.2f", end.seconds()));
     if (listener != null) {
       listener.onIteration(end);
