@@ -6,7 +6,8 @@ import org.clprop.backend.StepMetrics;
 /**
  * Unnormalised sums over some examples, as partitions return them and treeAggregate adds them:
  * the summed data term of the cost, the count of correct predictions, the number of examples and
- * Delta(l) = sum of d(l+1) [1; a(l)]' in the parameter layout (null while nothing was added). It
+ * Delta(l) = sum of d(l+1) [1; a(l)]' in the parameter layout. A partition sends its Delta as the
+ * backend's float32 (half the bytes of a job's results); sums of several are kept in double. It
  * also carries, per partition index, the executor that holds the partition's rows, for the next
  * job's task placement. Mutable: add() accumulates into the receiver, as Spark's aggregations allow.
  */
@@ -16,6 +17,7 @@ final class GradientSums implements Serializable {
   private double cost;
   private long correct;
   private long count;
+  private float[] partial;
   private double[] delta;
   private String[] locations;
 
@@ -25,12 +27,7 @@ final class GradientSums implements Serializable {
     s.cost = m.costSum();
     s.correct = m.correct();
     s.count = m.examples();
-    if (delta != null) {
-      s.delta = new double[delta.length];
-      for (int i = 0; i < delta.length; i++) {
-        s.delta[i] = delta[i];
-      }
-    }
+    s.partial = delta == null ? null : delta.clone();
     s.locations = new String[partitions];
     s.locations[partition] = location;
     return s;
@@ -41,9 +38,15 @@ final class GradientSums implements Serializable {
     cost += other.cost;
     correct += other.correct;
     count += other.count;
-    if (other.delta != null) {
+    if (other.partial != null || other.delta != null) {
+      widen();
       if (delta == null) {
-        delta = other.delta.clone();
+        delta = new double[other.partial != null ? other.partial.length : other.delta.length];
+      }
+      if (other.partial != null) {
+        for (int i = 0; i < delta.length; i++) {
+          delta[i] += other.partial[i];
+        }
       } else {
         for (int i = 0; i < delta.length; i++) {
           delta[i] += other.delta[i];
@@ -78,7 +81,19 @@ final class GradientSums implements Serializable {
 
   /** Delta summed over the examples; null when no partition sent one (no examples). */
   double[] delta() {
+    widen();
     return delta;
+  }
+
+  /** A single partition's float Delta becomes the double sum. */
+  private void widen() {
+    if (partial != null) {
+      delta = new double[partial.length];
+      for (int i = 0; i < partial.length; i++) {
+        delta[i] = partial[i];
+      }
+      partial = null;
+    }
   }
 
   /** The executor of each partition as a Spark task location, or null where unknown. */
