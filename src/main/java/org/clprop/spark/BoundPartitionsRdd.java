@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.BlockManagerId;
@@ -21,7 +20,9 @@ import scala.reflect.ClassTag$;
  * {@link SumsRequest} with its {@link GradientSums}. A task reads its parent's rows only when its
  * executor does not hold the partition's binding yet (the first job, or after a failure moved it),
  * and each task prefers the executor that bound its partition in an earlier job, so the rows stay
- * where they were bound and no job ships or recomputes them.
+ * where they were bound and no job ships or recomputes them. The weights are a field of this RDD:
+ * they travel in the job's task binary, which Spark broadcasts to the executors once per job, one
+ * fetch per executor instead of two with a broadcast variable of their own.
  */
 final class BoundPartitionsRdd extends RDD<GradientSums> {
   private static final long serialVersionUID = 1L;
@@ -29,14 +30,14 @@ final class BoundPartitionsRdd extends RDD<GradientSums> {
   private static final ClassTag<GradientSums> SUMS = ClassTag$.MODULE$.apply(GradientSums.class);
 
   private final SumsRequest request;
-  private final Broadcast<float[]> weights;
+  private final float[] weights;
   private final String[] locations;
 
   /**
    * @param weights the parameters to evaluate at (null for BIND and RELEASE)
    * @param locations per partition, the executor holding it as a Spark task location, or null
    */
-  BoundPartitionsRdd(RDD<Row> rows, SumsRequest request, Broadcast<float[]> weights, String[] locations) {
+  BoundPartitionsRdd(RDD<Row> rows, SumsRequest request, float[] weights, String[] locations) {
     super(rows, SUMS);
     this.request = request;
     this.weights = weights;
@@ -67,8 +68,8 @@ final class BoundPartitionsRdd extends RDD<GradientSums> {
         ExecutorBackends.threads(task), () -> read(split, task, fit, p));
     StepMetrics m = switch (request.kind()) {
       case BIND -> bound.count();
-      case FULL -> bound.full(weights.value());
-      default -> bound.batch(weights.value(), request.seed(), request.epoch(), request.batch(), request.batches());
+      case FULL -> bound.full(weights);
+      default -> bound.batch(weights, request.seed(), request.epoch(), request.batch(), request.batches());
     };
     boolean sums = request.kind() != SumsRequest.Kind.BIND && m.examples() > 0;
     return single(GradientSums.ofPartition(m, sums ? bound.delta() : null, p, partitions, location()));

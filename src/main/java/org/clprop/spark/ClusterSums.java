@@ -1,20 +1,17 @@
 package org.clprop.spark;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
 
 /**
  * The driver's side of data-parallel training: one Spark job per question, each broadcasting the
- * weights, asking every partition for its sums ({@link BoundPartitionsRdd}) and adding them with
- * treeAggregate. Remembers where each partition was bound so that later jobs go there.
+ * weights (in its task binary), asking every partition for its sums ({@link BoundPartitionsRdd}) and
+ * adding them with treeAggregate. Remembers where each partition was bound so that later jobs go there.
  */
 final class ClusterSums implements AutoCloseable {
   private final RDD<Row> rows;
   private final SumsRequest.Binding binding;
   private final int depth;
-  private final JavaSparkContext sc;
   private final String[] locations;
   private long examples = -1;
 
@@ -22,7 +19,6 @@ final class ClusterSums implements AutoCloseable {
     this.rows = rows;
     this.binding = binding;
     this.depth = aggregationDepth;
-    this.sc = JavaSparkContext.fromSparkContext(rows.sparkContext());
     this.locations = new String[rows.getNumPartitions()];
   }
 
@@ -53,25 +49,18 @@ final class ClusterSums implements AutoCloseable {
   }
 
   private GradientSums run(SumsRequest request, float[] params) {
-    Broadcast<float[]> weights = params == null ? null : sc.broadcast(params);
-    try {
-      GradientSums total = new BoundPartitionsRdd(rows, request, weights, locations.clone()).toJavaRDD()
-          .treeAggregate(new GradientSums(), GradientSums::add, GradientSums::add, depth);
-      String[] at = total.locations();
-      for (int p = 0; at != null && p < at.length; p++) {
-        if (at[p] != null) {
-          locations[p] = at[p];
-        }
-      }
-      if (examples >= 0 && request.kind() == SumsRequest.Kind.FULL && total.count() != examples) {
-        throw new IllegalStateException("a pass over the data saw " + total.count() + " examples, the fit bound "
-            + examples + ": the input is not deterministic");
-      }
-      return total;
-    } finally {
-      if (weights != null) {
-        weights.destroy();
+    GradientSums total = new BoundPartitionsRdd(rows, request, params, locations.clone()).toJavaRDD()
+        .treeAggregate(new GradientSums(), GradientSums::add, GradientSums::add, depth);
+    String[] at = total.locations();
+    for (int p = 0; at != null && p < at.length; p++) {
+      if (at[p] != null) {
+        locations[p] = at[p];
       }
     }
+    if (examples >= 0 && request.kind() == SumsRequest.Kind.FULL && total.count() != examples) {
+      throw new IllegalStateException("a pass over the data saw " + total.count() + " examples, the fit bound "
+          + examples + ": the input is not deterministic");
+    }
+    return total;
   }
 }
