@@ -22,14 +22,21 @@ import org.clprop.npy.Npz;
  */
 public final class ModelFile {
   /**
-   * A loaded model: the network, its class names (empty when the file names none) and the fields
+   * A loaded model: the network, its class names (empty when the file names none), the fields
    * of its meta.json (empty for a file without one, such as one written by NumPy): strings,
-   * Doubles, Booleans, nulls, Lists and Maps.
+   * Doubles, Booleans, nulls, Lists and Maps; and what those fields say the network computes
+   * (activation, output, scaling: {@link ModelSpec}).
    */
-  public record Model(Network network, List<String> classNames, Map<String, Object> meta) {
+  public record Model(Network network, List<String> classNames, Map<String, Object> meta, ModelSpec spec) {
     public Model {
       classNames = List.copyOf(classNames);
       meta = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+      java.util.Objects.requireNonNull(spec, "spec");
+    }
+
+    /** A model whose spec is read from {@code meta}, as a model file's is. */
+    public Model(Network network, List<String> classNames, Map<String, Object> meta) {
+      this(network, classNames, meta, ModelSpec.fromMeta(meta, network.inputs(), "model"));
     }
   }
 
@@ -105,7 +112,7 @@ public final class ModelFile {
       throw new DataFormatException(file + ": meta.json names " + names.size() + " classes but the output layer has "
           + s[s.length - 1] + " units");
     }
-    return new Model(new Network(s, thetas), names, meta);
+    return new Model(new Network(s, thetas), names, meta, ModelSpec.fromMeta(meta, s[0], file.toString()));
   }
 
   private static List<String> classNames(Path file, Map<String, Object> meta) {
