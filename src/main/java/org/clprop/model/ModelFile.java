@@ -115,6 +115,17 @@ public final class ModelFile {
     return new Model(new Network(s, thetas), names, meta, ModelSpec.fromMeta(meta, s[0], file.toString()));
   }
 
+  /**
+   * Writes the model in {@code model} to {@code out} as ONNX (atomically), for ONNX Runtime and
+   * other ONNX tools; {@link org.clprop.onnx.OnnxExport} describes the graph. Needs protobuf-javalite
+   * on the class path.
+   *
+   * @throws DataFormatException when {@code model} is missing or not a clprop model
+   */
+  public static void exportOnnx(Path model, Path out) throws IOException {
+    org.clprop.onnx.OnnxExport.write(load(model), out);
+  }
+
   private static List<String> classNames(Path file, Map<String, Object> meta) {
     Object v = meta.get("classNames");
     if (v == null) {
