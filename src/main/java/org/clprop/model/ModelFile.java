@@ -17,7 +17,8 @@ import org.clprop.npy.Npz;
  * Models on disk as NumPy .npz: arrays {@code theta1} .. {@code theta{L-1}} in the Theta layout of
  * docs/algorithm.md (s_{l+1} x (s_l + 1), bias as column 0), float32 when written by clprop, float32 or
  * float64 when read; and a {@code meta.json} entry (layer sizes, lambda, how it was trained, class
- * names, clprop's version). {@code np.load("m.npz")["theta1"]} reads a layer in Python. Writes are
+ * names, clprop's version, and what the network computes: activation, output, scaling, read by
+ * {@link ModelSpec}). {@code np.load("m.npz")["theta1"]} reads a layer in Python. Writes are
  * atomic: a crash leaves the old file or the whole new one.
  */
 public final class ModelFile {
