@@ -17,11 +17,12 @@ import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelFile;
+import org.clprop.onnx.OnnxExport;
 import org.clprop.optim.Optimizer;
 
 /**
  * The library's front door: trains a fully connected sigmoid network by backpropagation on the
- * chosen backend, saves it, loads it back and predicts with it.
+ * chosen backend, saves it, loads it back, predicts with it and exports it to ONNX.
  *
  * <pre>{@code
  * try (Trainer t = Trainer.builder().layers(64, 32, 10).optimizer(Optimizer.adam(0.01)).build()) {
@@ -287,6 +288,22 @@ public final class Trainer implements AutoCloseable {
   /** As {@link #save(Path)}, with {@code extraMeta} (numbers, strings, booleans, lists) added to meta.json. */
   public void save(Path file, Map<String, ?> extraMeta) throws IOException {
     Objects.requireNonNull(file, "file");
+    Map<String, Object> meta = modelMeta();
+    meta.putAll(extraMeta);
+    ModelFile.save(file, network(), meta);
+  }
+
+  /**
+   * Writes the current network to {@code file} as ONNX (atomically): the model {@link #save} would
+   * write, as {@link org.clprop.onnx.OnnxExport} lays it out. Needs protobuf-javalite on the class path.
+   */
+  public void exportOnnx(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    OnnxExport.write(new ModelFile.Model(network(), config.classNames(), modelMeta()), file);
+  }
+
+  /** The meta.json fields of a saved model: the settings, the class names. */
+  private Map<String, Object> modelMeta() {
     Map<String, Object> meta = new LinkedHashMap<>();
     Optimizer opt = config.optimizer();
     meta.put("lambda", config.lambda());
@@ -303,8 +320,7 @@ public final class Trainer implements AutoCloseable {
     if (!config.classNames().isEmpty()) {
       meta.put("classNames", config.classNames());
     }
-    meta.putAll(extraMeta);
-    ModelFile.save(file, network(), meta);
+    return meta;
   }
 
   /** Releases the backend (device memory, threads); idempotent. */

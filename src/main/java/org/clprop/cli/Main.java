@@ -30,6 +30,7 @@ public final class Main {
     COMMANDS.put("evaluate", EvaluateCommand::new);
     COMMANDS.put("predict", PredictCommand::new);
     COMMANDS.put("grad", GradCommand::new);
+    COMMANDS.put("export", ExportCommand::new);
     COMMANDS.put("devices", DevicesCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);

@@ -18,24 +18,32 @@ import org.clprop.npy.Npz;
  * Models on disk as NumPy .npz: arrays {@code theta1} .. {@code theta{L-1}} in the Theta layout of
  * docs/algorithm.md (s_{l+1} x (s_l + 1), bias as column 0), float32 when written by clprop, float32 or
  * float64 when read; and a {@code meta.json} entry (layer sizes, lambda, how it was trained, class
- * names, clprop's version). {@code np.load("m.npz")["theta1"]} reads a layer in Python. Writes are
+ * names, clprop's version, and what the network computes: activation, output, scaling, read by
+ * {@link ModelSpec}). {@code np.load("m.npz")["theta1"]} reads a layer in Python. Writes are
  * atomic: a crash leaves the old file or the whole new one.
  */
 public final class ModelFile {
   /**
-   * A loaded model: the network, its class names (empty when the file names none) and the fields
+   * A loaded model: the network, its class names (empty when the file names none), the fields
    * of its meta.json (empty for a file without one, such as one written by NumPy): strings,
-   * Doubles, Booleans, nulls, Lists and Maps.
+   * Doubles, Booleans, nulls, Lists and Maps; and what those fields say the network computes.
    *
    * @param network the layer sizes, from the Theta shapes, and the weights
    * @param classNames names of the classes, by label; empty when the file names none
    * @param meta the fields of meta.json, unmodifiable
+   * @param spec the activation, output and input scaling that meta.json names ({@link ModelSpec})
    */
-  public record Model(Network network, List<String> classNames, Map<String, Object> meta) {
+  public record Model(Network network, List<String> classNames, Map<String, Object> meta, ModelSpec spec) {
     /** Copies {@code classNames} and {@code meta} into unmodifiable collections. */
     public Model {
       classNames = List.copyOf(classNames);
       meta = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+      java.util.Objects.requireNonNull(spec, "spec");
+    }
+
+    /** A model whose spec is read from {@code meta}, as a model file's is. */
+    public Model(Network network, List<String> classNames, Map<String, Object> meta) {
+      this(network, classNames, meta, ModelSpec.fromMeta(meta, network.inputs(), "model"));
     }
   }
 
@@ -123,7 +131,18 @@ public final class ModelFile {
       throw new DataFormatException(file + ": meta.json names " + names.size() + " classes but the output layer has "
           + s[s.length - 1] + " units");
     }
-    return new Model(new Network(s, thetas), names, meta);
+    return new Model(new Network(s, thetas), names, meta, ModelSpec.fromMeta(meta, s[0], file.toString()));
+  }
+
+  /**
+   * Writes the model in {@code model} to {@code out} as ONNX (atomically), for ONNX Runtime and
+   * other ONNX tools; {@link org.clprop.onnx.OnnxExport} describes the graph. Needs protobuf-javalite
+   * on the class path.
+   *
+   * @throws DataFormatException when {@code model} is missing or not a clprop model
+   */
+  public static void exportOnnx(Path model, Path out) throws IOException {
+    org.clprop.onnx.OnnxExport.write(load(model), out);
   }
 
   private static List<String> classNames(Path file, Map<String, Object> meta) {

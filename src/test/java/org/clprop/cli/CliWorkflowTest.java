@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.clprop.data.Mnist;
@@ -18,6 +17,7 @@ import org.clprop.model.ModelFile;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 import org.clprop.opencl.OpenClTests;
+import org.clprop.testutil.Python;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,27 +153,10 @@ class CliWorkflowTest {
     return m.group(1);
   }
 
-  /** Runs Python with NumPy (Debian's python3-numpy under /usr/bin first); skips, or fails in CI, without it. */
+  /** Runs Python with NumPy (testutil.Python's choice); skips, or fails in CI, without one. */
   static String python(String code) throws IOException, InterruptedException {
-    for (String py : new String[] {"/usr/bin/python3", "python3"}) {
-      Process p;
-      try {
-        p = new ProcessBuilder(py, "-c", "import numpy").redirectErrorStream(true).start();
-      } catch (IOException e) {
-        continue;
-      }
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        continue;
-      }
-      Process run = new ProcessBuilder(py, "-c", code).redirectErrorStream(true).start();
-      String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!run.waitFor(120, TimeUnit.SECONDS) || run.exitValue() != 0) {
-        fail("python failed:\n" + out);
-      }
-      return out;
-    }
-    requireOrSkip("no python3 with NumPy (apt-get install python3-numpy)");
-    return null;
+    String py = Python.require("CLPROP_REQUIRE_OPENCL", "apt-get install python3-numpy", "numpy");
+    return Python.run(py, 120, "-c", code);
   }
 
   private static void requireOrSkip(String why) {

@@ -22,7 +22,7 @@ import org.clprop.model.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uses the installed clprop jar as a library user would: train, save, load, predict. */
+/** Uses the installed clprop jar as a library user would: train, save, load, predict, export. */
 class ConsumerTest {
   private static final String VERSION = System.getProperty("clprop.expected.version");
 
@@ -50,6 +50,12 @@ class ConsumerTest {
       assertEquals(digits.classNames(), model.classNames());
     }
     assertEquals(VERSION, ModelFile.load(file).meta().get("clprop"), "the model records the jar's version");
+    // ONNX export with protobuf-javalite added as the README says: a ModelProto (field 1, ir_version 7).
+    Path onnx = dir.resolve("digits.onnx");
+    ModelFile.exportOnnx(file, onnx);
+    byte[] bytes = Files.readAllBytes(onnx);
+    assertEquals(0x08, bytes[0]);
+    assertEquals(7, bytes[1]);
   }
 
   @Test
