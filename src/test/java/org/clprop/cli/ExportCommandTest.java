@@ -58,7 +58,7 @@ class ExportCommandTest {
     ModelFile.save(model, Network.initialise(new int[] {4, 3, 2}, 5), Map.of());
     String out = dir.resolve("out.onnx").toString();
     fails(1, new String[] {"export", "--model", dir.resolve("none.npz").toString(), "--out", out},
-        "clprop: " + dir.resolve("none.npz") + ": no such file");
+        "clprop: " + dir.resolve("none.npz") + ": no such file or directory");
     Path bad = dir.resolve("bad.npz");
     ModelFile.save(bad, Network.initialise(new int[] {4, 3, 2}, 5), Map.of("activation", "swish"));
     fails(1, new String[] {"export", "--model", bad.toString(), "--out", out},
@@ -66,7 +66,8 @@ class ExportCommandTest {
     fails(2, new String[] {"export", "--model", model.toString(), "--out", dir.resolve("no/such/m.onnx").toString()},
         "clprop: --out: folder " + dir.resolve("no/such") + " does not exist");
     fails(2, new String[] {"export", "--model", model.toString(), "--out", model.toString()},
-        "clprop: --out: " + model + " is the model file itself");
+        "clprop: --out and --model name the same file (" + model + "): writing --out would destroy --model; "
+            + "give --out another file");
     fails(2, new String[] {"export", "--model", model.toString()}, "clprop: Missing required option: '--out=<out>'");
   }
 
