@@ -17,6 +17,16 @@ public record EpochStats(int epoch, double cost, double accuracy, double validat
     double validationAccuracy, double samplesPerSecond, double seconds) {
 
   /** Whether the epoch was measured on validation data, that is the validation fields are not NaN. */
+  /** The record as a checkpoint's history row (see {@code Checkpoint.HISTORY_COLUMNS}). */
+  double[] toRow() {
+    return new double[] {epoch, cost, accuracy, validationCost, validationAccuracy, samplesPerSecond, seconds};
+  }
+
+  /** The record a checkpoint's history row holds. */
+  static EpochStats fromRow(double[] r) {
+    return new EpochStats((int) r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  }
+
   public boolean hasValidation() {
     return !Double.isNaN(validationAccuracy);
   }

@@ -3,9 +3,7 @@ package org.clprop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.clprop.backend.Backend;
 import org.clprop.backend.Regularization;
@@ -54,7 +52,7 @@ final class MinibatchFit {
     if (resume != null) {
       resume.checkResumable(config.optimizer().kind(), config.epochs(), m, config.batchSize());
       backend.setOptimizerState(resume.optimizer());
-      epochs.addAll(resume.history());
+      resume.history().forEach(row -> epochs.add(EpochStats.fromRow(row)));
       startEpoch = resume.epochsDone() + 1;
       startBatch = resume.batchesDone();
       // Replay the shuffles of the epochs done (and of the one under way) to reach the same order.
@@ -148,17 +146,10 @@ final class MinibatchFit {
       return;
     }
     Checkpoint c = new Checkpoint(Network.fromFlatFloats(config.layerSizes(), params), backend.optimizerState(),
-        epochsDone, batchesDone, shuffleSeed, history);
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("optimizer", config.optimizer().kind().name().toLowerCase());
-    meta.put("learningRate", config.optimizer().learningRate());
-    meta.put("lambda", config.lambda());
-    meta.put("batch", config.batchSize());
-    meta.put("seed", config.seed());
-    meta.put("epochsDone", epochsDone);
-    meta.put("batchesDone", batchesDone);
+        epochsDone, batchesDone, shuffleSeed, history.stream().map(EpochStats::toRow).toList());
     try {
-      c.save(config.checkpointFile(), meta);
+      c.save(config.checkpointFile(), new Checkpoint.Run(config.optimizer(), config.lambda(), config.batchSize(),
+          config.seed()));
       LOG.info("checkpoint written to {} (epoch {}, batch {})", config.checkpointFile(), epochsDone, batchesDone);
     } catch (IOException e) {
       throw new UncheckedIOException("writing checkpoint " + config.checkpointFile() + ": " + e.getMessage(), e);

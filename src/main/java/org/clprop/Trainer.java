@@ -68,7 +68,7 @@ public final class Trainer implements AutoCloseable {
    * A trainer holding the model in {@code file} (written by {@link #save} or {@code clprop train
    * --out}), on the AUTO backend: ready to predict, evaluate, or train further.
    *
-   * @throws org.clprop.data.DataFormatException when the file is missing or not a clprop model
+   * @throws org.clprop.io.DataFormatException when the file is missing or not a clprop model
    */
   public static Trainer load(Path file) {
     return load(file, BackendKind.AUTO);

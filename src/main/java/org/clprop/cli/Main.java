@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.clprop.config.Settings;
 import org.clprop.core.MemoryBudget;
 import org.clprop.core.MemoryBudgetException;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.opencl.OpenClException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

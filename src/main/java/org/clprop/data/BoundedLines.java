@@ -2,6 +2,7 @@ package org.clprop.data;
 
 import java.io.IOException;
 import java.io.Reader;
+import org.clprop.io.DataFormatException;
 
 /**
  * Lines of text, each at most {@code maxChars} long: input without line breaks (/dev/zero, a

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
 import org.clprop.core.MemoryBudget;
+import org.clprop.io.DataFormatException;
 import org.clprop.io.InputFiles;
 import org.clprop.io.IoErrors;
 

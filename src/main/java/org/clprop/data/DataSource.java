@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.clprop.core.MemoryBudget;
+import org.clprop.io.DataFormatException;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.clprop.io.AtomicFiles;
 import org.clprop.io.CacheDir;
+import org.clprop.io.DataFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.clprop.core.MemoryBudget;
+import org.clprop.io.DataFormatException;
 import org.clprop.io.InputFiles;
 import org.clprop.io.IoErrors;
 

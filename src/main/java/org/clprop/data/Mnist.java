@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.clprop.core.MemoryBudget;
+import org.clprop.io.DataFormatException;
 
 /**
  * The MNIST layout shared by MNIST and Fashion-MNIST: four IDX files in one folder, gzipped or

@@ -2,6 +2,7 @@ package org.clprop.data;
 
 import java.nio.file.Path;
 import org.clprop.core.MemoryBudget;
+import org.clprop.io.DataFormatException;
 
 /**
  * Numbers read from a file, before they become a {@link Dataset}: features in double precision

@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.clprop.EpochStats;
 import org.clprop.backend.OptimizerState;
 import org.clprop.core.Network;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 import org.clprop.optim.Optimizer;
@@ -25,16 +24,50 @@ import org.clprop.optim.Optimizer;
  * @param epochsDone whole epochs completed
  * @param batchesDone batches completed of the epoch under way, 0 at an epoch's end
  * @param shuffleSeed the seed of the shuffles' generator, drawn from the trainer's seed and fit count
- * @param history the stats of the epochs completed, in order
+ * @param history the epochs completed, in order, one row of {@link #HISTORY_COLUMNS} numbers each
+ *     (the fields of {@code org.clprop.EpochStats}, in its order)
  */
 public record Checkpoint(Network network, OptimizerState optimizer, int epochsDone, int batchesDone,
-    long shuffleSeed, List<EpochStats> history) {
+    long shuffleSeed, List<double[]> history) {
 
-  private static final int HISTORY_COLUMNS = 7;
+  /** A history row's columns: epoch, cost, accuracy, validation cost and accuracy, samples/s, seconds. */
+  public static final int HISTORY_COLUMNS = 7;
 
-  /** Copies {@code history} into an unmodifiable list. */
+  /**
+   * The settings a checkpoint was made with, recorded in its meta.json for people (resuming checks
+   * the state itself, see {@link #checkResumable}).
+   *
+   * @param optimizer the update rule and its learning rate
+   * @param lambda the regularisation strength
+   * @param batch examples per minibatch
+   * @param seed the trainer's seed
+   */
+  public record Run(Optimizer optimizer, double lambda, int batch, long seed) {}
+
+  /** Copies {@code history}, checking each row's width. */
   public Checkpoint {
-    history = List.copyOf(history);
+    for (double[] row : history) {
+      if (row.length != HISTORY_COLUMNS) {
+        throw new IllegalArgumentException("history row of " + row.length + " numbers, expected " + HISTORY_COLUMNS);
+      }
+    }
+    history = history.stream().map(double[]::clone).toList();
+  }
+
+  /**
+   * Writes this checkpoint to {@code file} atomically, with a meta.json of the run's settings and
+   * the progress, the layer sizes and clprop's version.
+   */
+  public void save(Path file, Run run) throws IOException {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("optimizer", run.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT));
+    meta.put("learningRate", run.optimizer().learningRate());
+    meta.put("lambda", run.lambda());
+    meta.put("batch", run.batch());
+    meta.put("seed", run.seed());
+    meta.put("epochsDone", epochsDone);
+    meta.put("batchesDone", batchesDone);
+    save(file, meta);
   }
 
   /**
@@ -56,10 +89,7 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
         new double[] {shuffleSeed >>> 32, shuffleSeed & 0xFFFFFFFFL}));
     double[] h = new double[history.size() * HISTORY_COLUMNS];
     for (int i = 0; i < history.size(); i++) {
-      EpochStats e = history.get(i);
-      double[] row = {e.epoch(), e.cost(), e.accuracy(), e.validationCost(), e.validationAccuracy(),
-          e.samplesPerSecond(), e.seconds()};
-      System.arraycopy(row, 0, h, i * HISTORY_COLUMNS, HISTORY_COLUMNS);
+      System.arraycopy(history.get(i), 0, h, i * HISTORY_COLUMNS, HISTORY_COLUMNS);
     }
     arrays.put("history", NpyArray.float64(new int[] {history.size(), HISTORY_COLUMNS}, h));
     Npz.write(file, arrays, Map.of("meta.json", ModelFile.metaJson("clprop checkpoint", network, meta)));
@@ -100,11 +130,10 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
       throw new DataFormatException(file + ": a history of " + history.rows() + " epochs, but progress says "
           + epochsDone + " epochs are done");
     }
-    List<EpochStats> h = new ArrayList<>();
+    List<double[]> h = new ArrayList<>();
     double[] hv = history.values();
     for (int i = 0; i < history.rows(); i++) {
-      int o = i * HISTORY_COLUMNS;
-      h.add(new EpochStats((int) hv[o], hv[o + 1], hv[o + 2], hv[o + 3], hv[o + 4], hv[o + 5], hv[o + 6]));
+      h.add(java.util.Arrays.copyOfRange(hv, i * HISTORY_COLUMNS, (i + 1) * HISTORY_COLUMNS));
     }
     return new Checkpoint(model.network(), new OptimizerState(step, first, second), epochsDone, batchesDone, s, h);
   }

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.clprop.core.Matrix;
 import org.clprop.core.MemoryBudget;
 import org.clprop.core.Network;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 

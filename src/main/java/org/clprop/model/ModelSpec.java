@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 
 /**
  * What a model computes besides its Thetas, as meta.json records it:

@@ -1,6 +1,6 @@
 package org.clprop.npy;
 
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 
 /**
  * The values of the Python dict literal in a .npy header ({@code {'descr': '<f4', 'fortran_order':

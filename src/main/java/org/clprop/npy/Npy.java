@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.clprop.core.MemoryBudget;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 
 /**
  * NumPy's .npy format (numpy.lib.format, versions 1.0 to 3.0): the magic "\x93NUMPY", a version,

@@ -11,9 +11,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.clprop.data.DataFormatException;
 import org.clprop.core.MemoryBudget;
 import org.clprop.io.AtomicFiles;
+import org.clprop.io.DataFormatException;
 import org.clprop.io.InputFiles;
 import org.clprop.io.IoErrors;
 

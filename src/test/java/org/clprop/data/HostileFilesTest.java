@@ -2,6 +2,7 @@ package org.clprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import org.clprop.io.DataFormatException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -176,8 +177,8 @@ class HostileFilesTest {
     org.clprop.core.Network net = org.clprop.core.Network.initialise(new int[] {3, 4, 2}, 1);
     int p = net.parameterCount();
     new org.clprop.model.Checkpoint(net, new org.clprop.backend.OptimizerState(7, new float[p], new float[p]), 2, 3,
-        123456789L, java.util.List.of(new org.clprop.EpochStats(1, 0.5, 0.9, Double.NaN, Double.NaN, 1000, 0.1),
-            new org.clprop.EpochStats(2, 0.4, 0.95, Double.NaN, Double.NaN, 1000, 0.1)))
+        123456789L, java.util.List.of(new double[] {1, 0.5, 0.9, Double.NaN, Double.NaN, 1000, 0.1},
+            new double[] {2, 0.4, 0.95, Double.NaN, Double.NaN, 1000, 0.1}))
         .save(ckpt, Map.of());
     fuzz("checkpoint", Files.readAllBytes(ckpt), ".ckpt.npz", org.clprop.model.Checkpoint::load);
   }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.clprop.EpochStats;
 import org.clprop.backend.OptimizerState;
 import org.clprop.core.Network;
 import org.clprop.model.Checkpoint;
@@ -58,8 +57,8 @@ public final class Fixtures {
         List.of(stats(1), stats(2), stats(3))).save(dir.resolve("ck.npz"), Map.of());
   }
 
-  private static EpochStats stats(int epoch) {
-    return new EpochStats(epoch, 0.7, 0.5, Double.NaN, Double.NaN, 1000, 0.01);
+  private static double[] stats(int epoch) {
+    return new double[] {epoch, 0.7, 0.5, Double.NaN, Double.NaN, 1000, 0.01};
   }
 
   /** An IDX file of unsigned bytes with these dimensions, values i % 10 (so labels lie in 0..9). */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.clprop.cli.CliRunner;
 import org.clprop.core.MemoryBudgetException;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.model.ModelFile;
 import org.clprop.npy.Npy;
 import org.clprop.npy.NpyArray;

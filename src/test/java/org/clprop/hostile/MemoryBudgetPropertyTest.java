@@ -26,7 +26,7 @@ import org.clprop.cli.CliRunner;
 import org.clprop.core.MemoryBudget;
 import org.clprop.core.MemoryBudgetException;
 import org.clprop.core.Network;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.data.IdxReader;
 import org.clprop.npy.Npy;
 import org.clprop.npy.Npz;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.clprop.core.Network;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
 import org.junit.jupiter.api.Test;

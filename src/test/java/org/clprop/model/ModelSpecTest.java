@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.clprop.core.Network;
-import org.clprop.data.DataFormatException;
+import org.clprop.io.DataFormatException;
 import org.clprop.model.ModelSpec.Activation;
 import org.clprop.model.ModelSpec.Output;
 import org.clprop.model.ModelSpec.Scaling;

@@ -1,4 +1,4 @@
-package org.clprop.data;
+package org.clprop.io;
 
 /** A data file that cannot be read as what it claims to be; the message names the file and the place. */
 public final class DataFormatException extends RuntimeException {
