@@ -39,6 +39,7 @@ public final class MllibComparison {
 
   private MllibComparison() {}
 
+  /** Runs the benchmark with {@code --name value} options; {@code --help} lists them. */
   public static void main(String[] args) {
     Options o = new Options(args, USAGE, "data", "layers", "mllib-iter", "block-size", "optimizer", "lr", "batch",
         "max-iter", "partitions", "seed", "target");
