@@ -18,9 +18,9 @@ import org.clprop.spark.ClpropClassifier;
 /**
  * The benchmark of docs/spark.md: on one cluster and the same data and layer sizes, Spark MLlib's
  * MultilayerPerceptronClassifier (L-BFGS, its default) fits first; then clprop fits, measuring its
- * test accuracy after every iteration on the driver (time not counted), noting when it first reaches MLlib's;
- * then a fresh clprop fit with exactly that many iterations is timed whole. Prints both times and
- * their ratio. Not a test: timing belongs here.
+ * test accuracy after every iteration on the driver (time not counted) and noting when it first
+ * reaches MLlib's; then a fresh clprop fit with exactly that many iterations is timed whole. Prints
+ * both times and their ratio. Not a test: timing belongs here.
  */
 public final class MllibComparison {
   static final String USAGE = """
