@@ -102,7 +102,7 @@ interface CpuKernels {
   /** dst[dstOff + c*ldd + r] = src[srcOff + r*lds + c] for r < rows, c < cols. */
   void transpose(float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd, int rows, int cols);
 
-  /** dst[dstOff + i] = Dataset.pixel(src[srcOff + i]) = (src & 0xff) / 255 for i < n: image rows into A(0). */
+  /** dst[dstOff + i] = Pixels.feature(src[srcOff + i]) = (src & 0xff) / 255 for i < n: image rows into A(0). */
   void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
   /**
