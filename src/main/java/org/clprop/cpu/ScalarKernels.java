@@ -6,6 +6,11 @@ import org.clprop.core.Pixels;
 final class ScalarKernels implements CpuKernels {
 
   @Override
+  public String toString() {
+    return "ScalarKernels";
+  }
+
+  @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, RowsDone done, ZeroBlocks zeros) {
     // zeros is not used: skipping would change no result, and this is the reading of the product.
