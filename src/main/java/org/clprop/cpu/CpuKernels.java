@@ -76,7 +76,7 @@ interface CpuKernels {
    * 0. For the input layer's gradient, where opA(i, p) is feature i of example p: images have
    * black margins (28% of Fashion-MNIST's blocks of 8 pixels are black in a given image). For its
    * forward product, where opA(i, p) is pixel p of example i: a pixel black in all of 8 examples
-   * (30% of them in batches grouped by label and live blocks, see CpuBackend.groupByLabel).
+   * (30% of them in batches grouped by label and live blocks, see LabelGrouping).
    */
   record ZeroBlocks(byte[] flags, int stride) {
     static final int ROWS = 8;

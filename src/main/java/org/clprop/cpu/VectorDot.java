@@ -17,41 +17,50 @@ final class VectorDot {
 
   static void gemmDot(float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
       float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k) {
-    int kv = k - k % L;
     for (int i = i0; i < i1; i++) {
-      int ai = aOff + i * lda;
-      int j = j0;
-      for (; j + 2 <= j1; j += 2) {
-        int b0 = btOff + j * ldbt;
-        int b1 = b0 + ldbt;
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        for (int p = 0; p < kv; p += L) {
-          FloatVector x = FloatVector.fromArray(S, a, ai + p);
-          s0 = x.fma(FloatVector.fromArray(S, bt, b0 + p), s0);
-          s1 = x.fma(FloatVector.fromArray(S, bt, b1 + p), s1);
-        }
-        float t0 = sumLanes(s0);
-        float t1 = sumLanes(s1);
-        for (int p = kv; p < k; p++) {
-          t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
-          t1 = Math.fma(a[ai + p], bt[b1 + p], t1);
-        }
-        c[cOff + i * ldc + j] += t0;
-        c[cOff + i * ldc + j + 1] += t1;
+      row(a, aOff + i * lda, bt, btOff, ldbt, c, cOff + i * ldc, j0, j1, k);
+    }
+  }
+
+  /**
+   * C[ci + j] += sum_p a[ai + p] Bt[j, p] for j in [j0, j1): one row of C. A method per row, so that
+   * C2, which compiles a method once it has been called often enough, compiles it within the first
+   * operation: gemmDot itself is called once or twice per training step.
+   */
+  private static void row(float[] a, int ai, float[] bt, int btOff, int ldbt, float[] c, int ci, int j0, int j1,
+      int k) {
+    int kv = k - k % L;
+    int j = j0;
+    for (; j + 2 <= j1; j += 2) {
+      int b0 = btOff + j * ldbt;
+      int b1 = b0 + ldbt;
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        FloatVector x = FloatVector.fromArray(S, a, ai + p);
+        s0 = x.fma(FloatVector.fromArray(S, bt, b0 + p), s0);
+        s1 = x.fma(FloatVector.fromArray(S, bt, b1 + p), s1);
       }
-      for (; j < j1; j++) {
-        int b0 = btOff + j * ldbt;
-        FloatVector s0 = FloatVector.zero(S);
-        for (int p = 0; p < kv; p += L) {
-          s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, b0 + p), s0);
-        }
-        float t0 = sumLanes(s0);
-        for (int p = kv; p < k; p++) {
-          t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
-        }
-        c[cOff + i * ldc + j] += t0;
+      float t0 = sumLanes(s0);
+      float t1 = sumLanes(s1);
+      for (int p = kv; p < k; p++) {
+        t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
+        t1 = Math.fma(a[ai + p], bt[b1 + p], t1);
       }
+      c[ci + j] += t0;
+      c[ci + j + 1] += t1;
+    }
+    for (; j < j1; j++) {
+      int b0 = btOff + j * ldbt;
+      FloatVector s0 = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, b0 + p), s0);
+      }
+      float t0 = sumLanes(s0);
+      for (int p = kv; p < k; p++) {
+        t0 = Math.fma(a[ai + p], bt[b0 + p], t0);
+      }
+      c[ci + j] += t0;
     }
   }
 

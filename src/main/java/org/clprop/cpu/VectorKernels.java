@@ -103,15 +103,23 @@ final class VectorKernels implements CpuKernels {
     int[] down = SCRATCH.get().column(lds);
     int r = 0;
     for (; r + L <= rows; r += L) {
-      int from = srcOff + r * lds;
-      for (int c = 0; c < cols; c++) {
-        FloatVector.fromArray(S, src, from + c, down, 0).intoArray(dst, dstOff + c * ldd + r);
-      }
+      transposeBlock(src, srcOff + r * lds, down, dst, dstOff + r, ldd, cols);
     }
     for (; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
       }
+    }
+  }
+
+  /**
+   * L rows of src from {@code from} (gather offsets {@code down}) into L columns of dst from
+   * {@code at}. A method per block, so that C2, which compiles a method once it has been called
+   * often enough, compiles it within the first step: the update calls transpose a few times a step.
+   */
+  private static void transposeBlock(float[] src, int from, int[] down, float[] dst, int at, int ldd, int cols) {
+    for (int c = 0; c < cols; c++) {
+      FloatVector.fromArray(S, src, from + c, down, 0).intoArray(dst, at + c * ldd);
     }
   }
 

@@ -165,7 +165,7 @@ class CpuBackendTest {
    */
   @Test
   void aColumnSplitInputLayerTrainsBitwiseTheSameForAnyThreadCount() {
-    // 64 x 17 x 400 multiply-adds: enough work for three parts (CpuBackend.PART_WORK).
+    // 64 x 17 x 400 multiply-adds: enough work for three parts (WorkPartition.PART_WORK).
     int[] sizes = {17, 400, 10};
     Dataset data = Tensors.randomData(300, 17, 10, 8);
     Run one = train(sizes, data, 1);
