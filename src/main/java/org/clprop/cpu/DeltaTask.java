@@ -6,21 +6,12 @@ import java.util.Arrays;
  * d(l) = (d(l+1) W(l)) .* A(l) .* (1 - A(l)) for a block of d(l): d(l+1) is (n, s[l+1]), W(l)
  * (s[l+1], s[l]), d(l) and A(l) (n, s[l]); A(l) .* (1 - A(l)) is g'(Z(l)) from the stored activations.
  */
-final class DeltaTask implements WorkerPool.Task {
-  private final int[] s;
-  private final StepBuffers buf;
-  private final ParameterLayout params;
-  private final CpuKernels k;
-  private final WorkPartition.Block[] blocks;
+final class DeltaTask extends StepTask {
   private int l;
   private int n;
 
   DeltaTask(int[] s, StepBuffers buf, ParameterLayout params, CpuKernels k, int threads) {
-    this.s = s;
-    this.buf = buf;
-    this.params = params;
-    this.k = k;
-    blocks = WorkPartition.blocks(threads);
+    super(s, buf, params, k, threads);
   }
 
   void prepare(int layer, int rows) {

@@ -6,14 +6,9 @@ package org.clprop.cpu;
  * part first gathers its rows of the batch into A(0), and the output layer's part computes d(L)
  * for its rows (OutputDelta).
  */
-final class ForwardTask implements WorkerPool.Task {
-  private final int[] s;
-  private final StepBuffers buf;
-  private final ParameterLayout params;
+final class ForwardTask extends StepTask {
   private final BatchRows batch;
   private final ZeroSkipping zeros;
-  private final CpuKernels k;
-  private final WorkPartition.Block[] blocks;
   /** b(l) contiguous, copied out of Theta's column 0. */
   private final float[] biasCopy;
   private int l;
@@ -24,13 +19,9 @@ final class ForwardTask implements WorkerPool.Task {
 
   ForwardTask(int[] s, StepBuffers buf, ParameterLayout params, BatchRows batch, ZeroSkipping zeros, CpuKernels k,
       int threads) {
-    this.s = s;
-    this.buf = buf;
-    this.params = params;
+    super(s, buf, params, k, threads);
     this.batch = batch;
     this.zeros = zeros;
-    this.k = k;
-    blocks = WorkPartition.blocks(threads);
     biasCopy = new float[java.util.Arrays.stream(s).max().getAsInt()];
   }
 

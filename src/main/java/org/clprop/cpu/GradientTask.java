@@ -7,12 +7,7 @@ import java.util.Arrays;
  * A(l) (n, s[l]), Delta(l) (s[l+1], s[l] + 1), its column 0 the column sums of d(l+1). With
  * {@code overwrite}, = instead of += (each part clears its own block, just before using it).
  */
-final class GradientTask implements WorkerPool.Task {
-  private final int[] s;
-  private final StepBuffers buf;
-  private final ParameterLayout params;
-  private final CpuKernels k;
-  private final WorkPartition.Block[] blocks;
+final class GradientTask extends StepTask {
   /** Column sums of d(l+1), one slot per unit. */
   private final float[] colSum;
   private int l;
@@ -20,11 +15,7 @@ final class GradientTask implements WorkerPool.Task {
   private boolean overwrite;
 
   GradientTask(int[] s, StepBuffers buf, ParameterLayout params, CpuKernels k, int threads) {
-    this.s = s;
-    this.buf = buf;
-    this.params = params;
-    this.k = k;
-    blocks = WorkPartition.blocks(threads);
+    super(s, buf, params, k, threads);
     colSum = new float[Arrays.stream(s).max().getAsInt()];
   }
 

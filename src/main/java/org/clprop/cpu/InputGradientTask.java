@@ -9,14 +9,9 @@ import java.util.Arrays;
  * optimiser's step as the product finishes it, while its gradient is still in cache (nothing reads
  * the layer later in the step), so the update's memory traffic overlaps the product's arithmetic.
  */
-final class InputGradientTask implements WorkerPool.Task {
-  private final int[] s;
-  private final StepBuffers buf;
-  private final ParameterLayout params;
+final class InputGradientTask extends StepTask {
   private final ZeroSkipping zeros;
   private final UpdateTask update;
-  private final CpuKernels k;
-  private final WorkPartition.Block[] blocks;
   private final float[] colSum;
   /** Per part: updates the rows of W' the product finishes. */
   private final RowUpdate[] rowUpdates;
@@ -26,13 +21,9 @@ final class InputGradientTask implements WorkerPool.Task {
 
   InputGradientTask(int[] s, StepBuffers buf, ParameterLayout params, ZeroSkipping zeros, UpdateTask update,
       CpuKernels k, int threads) {
-    this.s = s;
-    this.buf = buf;
-    this.params = params;
+    super(s, buf, params, k, threads);
     this.zeros = zeros;
     this.update = update;
-    this.k = k;
-    blocks = WorkPartition.blocks(threads);
     colSum = new float[s[1]];
     rowUpdates = new RowUpdate[threads];
     Arrays.setAll(rowUpdates, i -> new RowUpdate(params, update, k, s[1]));

@@ -9,9 +9,9 @@ package org.clprop.cpu;
  */
 final class WorkPartition {
   /**
-   * The least work, in multiply-adds, worth a part of its own. Below it, handing a part to a
-   * worker costs more than the part saves (16 parts of digits' 65,536-multiply-add product made
-   * whole epochs 15 times slower on a 16-core machine).
+   * The least work, in multiply-adds, worth a part of its own: below it, handing a part to a
+   * worker costs more than the part saves (on many cores, small networks such as digits' would
+   * otherwise be split into parts of a few microseconds each).
    */
   static final long PART_WORK = 1 << 16;
   /** Row blocks start at multiples of this (the SIMD product's rows per tile, and ZeroBlocks.ROWS). */
@@ -53,22 +53,13 @@ final class WorkPartition {
     }
   }
 
-  /** One Block per part, for a task's parts to fill (so that a step allocates nothing). */
-  static Block[] blocks(int threads) {
-    Block[] b = new Block[threads];
-    for (int i = 0; i < threads; i++) {
-      b[i] = new Block();
-    }
-    return b;
-  }
-
   /** Splits [0, size) into {@code parts} blocks, each starting at a multiple of {@code align} but the last's end. */
   static int start(int size, int part, int parts, int align) {
     if (part >= parts) {
       return size;
     }
-    // The even boundary rounded to the nearest multiple of align (rounding every chunk up gave the
-    // gradient of 784 inputs a 416 / 368 split, 13% of waiting on the largest product).
+    // The even boundary rounded to the nearest multiple of align: rounding every block up would
+    // leave the last one short and the other parts waiting on the longest (784 inputs: 416 / 368).
     long even = (long) size * part / parts;
     return (int) Math.min(size, (even + align / 2) / align * align);
   }
