@@ -1,10 +1,12 @@
 package org.clprop.cpu;
 
+import java.util.Arrays;
+
 /**
  * A(l+1) = g(A(l) W(l)' + b(l)) for a block of the output: A(l) is (n, s[l]), W(l) (s[l+1], s[l]),
  * A(l+1) (n, s[l+1]). The output layer keeps Z for the cost. When split by rows, the input layer's
- * part first gathers its rows of the batch into A(0), and the output layer's part computes d(L)
- * for its rows (OutputDelta).
+ * parts first gather their rows of the batch into A(0), and the output layer's parts compute
+ * d(L-1) for their rows (OutputDelta).
  */
 final class ForwardTask extends StepTask {
   private final BatchRows batch;
@@ -22,10 +24,10 @@ final class ForwardTask extends StepTask {
     super(s, buf, params, k, threads);
     this.batch = batch;
     this.zeros = zeros;
-    biasCopy = new float[java.util.Arrays.stream(s).max().getAsInt()];
+    biasCopy = new float[Arrays.stream(s).max().getAsInt()];
   }
 
-  /** Layer l over n rows; with {@code gatherRows} each part gathers its rows, with {@code delta} computes d(L). */
+  /** Layer l over n rows; with {@code gatherRows} each part gathers its rows, with {@code delta} computes their d(L-1). */
   void prepare(int layer, int rows, boolean gatherRows, boolean delta) {
     l = layer;
     n = rows;

@@ -1,13 +1,14 @@
 package org.clprop.cpu;
 
 /**
- * d(L) = A(L) - Y for rows of the batch, with each row's cross-entropy and hit (argmax == label),
- * summed later in row order so that the totals are the same whichever threads computed the rows.
+ * The output layer's delta d(L-1) = A(L-1) - Y (layers counted from 0) for rows of the batch, with
+ * each row's cross-entropy and hit (argmax == label), summed later in row order so that the totals
+ * are the same whichever threads computed the rows.
  */
 final class OutputDelta {
   private OutputDelta() {}
 
-  /** Rows [i0, i1) of d(L), (n, k), from A(L) and Z(L), into buf with their costs and hits. */
+  /** Rows [i0, i1) of d(L-1), (n, k), from A(L-1) and Z(L-1), into buf with their costs and hits. */
   static void rows(StepBuffers buf, BatchRows batch, int k, int i0, int i1) {
     int last = buf.act.length - 1;
     float[] a = buf.act[last];

@@ -7,7 +7,7 @@ package org.clprop.cpu;
  * <pre>
  * act[l]    A(l), (n, s[l]); act[0] the batch's inputs
  * delta[l]  d(l), (n, s[l]) for l >= 1 (the input layer has none)
- * zOut      Z(L), (n, s[L-1]): the output layer's pre-activations, for the cost
+ * zOut      Z(L-1), (n, s[L-1]): the output layer's pre-activations, for the cost
  * rowCost   each row's cross-entropy; rowHit, 1 where its argmax is its label
  * </pre>
  */
