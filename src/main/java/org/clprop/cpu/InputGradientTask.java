@@ -44,9 +44,7 @@ final class InputGradientTask extends StepTask {
     WorkPartition.Block b = blocks[part].of(in, out, part, parts);
     float[] d = buf.delta[1];
     if (overwrite) {
-      for (int c = b.r0; c < b.r1; c++) {
-        Arrays.fill(grad, out + c * out + b.c0, out + c * out + b.c1, 0f);
-      }
+      clearBlock(grad, out, out, b.r0, b.r1, b.c0, b.c1);
     }
     RowUpdate done = null;
     if (updateAsDone) {
@@ -56,10 +54,7 @@ final class InputGradientTask extends StepTask {
     }
     k.gemm(buf.act[0], 0, in, true, d, 0, out, grad, out, out, b.r0, b.r1, b.c0, b.c1, n, done, zeros.rowBlocks());
     if (!b.byRows || part == 0) {
-      GradientTask.columnSums(d, n, out, b.c0, b.c1, colSum);
-      for (int j = b.c0; j < b.c1; j++) {
-        grad[j] = overwrite ? colSum[j] : grad[j] + colSum[j];
-      }
+      GradientTask.biasGradient(d, n, out, b.c0, b.c1, colSum, grad, 0, 1, overwrite);
       if (updateAsDone) {
         k.update(update.rule, params.theta, grad, params.m, params.v, b.c0, b.c1 - b.c0, 0f);
       }
