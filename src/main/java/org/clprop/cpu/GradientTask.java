@@ -6,13 +6,14 @@ import java.util.Arrays;
  * Delta(l) += d(l+1)' [1, A(l)] for a block of Delta(l), in Theta's layout: d(l+1) is (n, s[l+1]),
  * A(l) (n, s[l]), Delta(l) (s[l+1], s[l] + 1), its column 0 the column sums of d(l+1). With
  * {@code overwrite}, = instead of += (each part clears its own block, just before using it).
+ * InputGradientTask is the same product for the held input layer, in its transposed layout.
  */
-final class GradientTask extends StepTask {
+class GradientTask extends StepTask {
   /** Column sums of d(l+1), one slot per unit. */
-  private final float[] colSum;
-  private int l;
-  private int n;
-  private boolean overwrite;
+  final float[] colSum;
+  int l;
+  int n;
+  boolean overwrite;
 
   GradientTask(int[] s, StepBuffers buf, ParameterLayout params, CpuKernels k, int threads) {
     super(s, buf, params, k, threads);
