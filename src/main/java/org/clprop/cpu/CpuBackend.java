@@ -6,6 +6,7 @@ import org.clprop.backend.Evaluation;
 import org.clprop.backend.OptimizerState;
 import org.clprop.backend.Regularization;
 import org.clprop.backend.StepMetrics;
+import org.clprop.backend.StepSums;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.optim.Optimizer;
@@ -46,7 +47,7 @@ public final class CpuBackend implements Backend {
   private final BatchRows batch;
   private final ZeroSkipping zeros;
   private final LabelGrouping grouping;
-  private final StepTotals totals = new StepTotals();
+  private final StepSums totals = new StepSums();
   private final ForwardTask forward;
   private final GradientTask gradient;
   private final InputGradientTask inputGradient;

@@ -6,13 +6,14 @@ import java.util.Arrays;
  * Delta(l) += d(l+1)' [1, A(l)] for a block of Delta(l), in Theta's layout: d(l+1) is (n, s[l+1]),
  * A(l) (n, s[l]), Delta(l) (s[l+1], s[l] + 1), its column 0 the column sums of d(l+1). With
  * {@code overwrite}, = instead of += (each part clears its own block, just before using it).
+ * InputGradientTask is the same product for the held input layer, in its transposed layout.
  */
-final class GradientTask extends StepTask {
+class GradientTask extends StepTask {
   /** Column sums of d(l+1), one slot per unit. */
-  private final float[] colSum;
-  private int l;
-  private int n;
-  private boolean overwrite;
+  final float[] colSum;
+  int l;
+  int n;
+  boolean overwrite;
 
   GradientTask(int[] s, StepBuffers buf, ParameterLayout params, CpuKernels k, int threads) {
     super(s, buf, params, k, threads);
@@ -36,32 +37,32 @@ final class GradientTask extends StepTask {
     WorkPartition.Block b = blocks[part].of(out, in, part, parts);
     float[] d = buf.delta[l + 1];
     if (overwrite) {
-      for (int j = b.r0; j < b.r1; j++) {
-        int row = off + j * cols + 1;
-        Arrays.fill(grad, row + b.c0, row + b.c1, 0f);
-      }
+      clearBlock(grad, off + 1, cols, b.r0, b.r1, b.c0, b.c1);
     }
     k.gemm(d, 0, out, true, buf.act[l], 0, in, grad, off + 1, cols, b.r0, b.r1, b.c0, b.c1, n);
     if (b.byRows || part == 0) {
-      columnSums(d, n, out, b.r0, b.r1, colSum);
-      for (int j = b.r0; j < b.r1; j++) {
-        int at = off + j * cols;
-        grad[at] = overwrite ? colSum[j] : grad[at] + colSum[j];
-      }
+      biasGradient(d, n, out, b.r0, b.r1, colSum, grad, off, cols, overwrite);
     }
   }
 
   /**
-   * sum[j] = the sum over the n rows of d (width wide) in row order, for j in [j0, j1): row by row,
-   * so that the inner loop runs along memory (and vectorises); each sum's order is unchanged.
+   * The bias part of a gradient: for j in [j0, j1), sum[j] = the sum over the n rows of d (width
+   * wide) in row order, then grad[at + j * stride] = sum[j] (with {@code overwrite}) or += sum[j].
+   * Row by row, so that the inner loop runs along memory (and vectorises); each sum's order is
+   * unchanged, so that GradientTask and InputGradientTask give the same sums, bitwise.
    */
-  static void columnSums(float[] d, int n, int width, int j0, int j1, float[] sum) {
+  static void biasGradient(float[] d, int n, int width, int j0, int j1, float[] sum, float[] grad, int at,
+      int stride, boolean overwrite) {
     Arrays.fill(sum, j0, j1, 0f);
     for (int i = 0; i < n; i++) {
       int row = i * width;
       for (int j = j0; j < j1; j++) {
         sum[j] += d[row + j];
       }
+    }
+    for (int j = j0; j < j1; j++) {
+      int g = at + j * stride;
+      grad[g] = overwrite ? sum[j] : grad[g] + sum[j];
     }
   }
 }

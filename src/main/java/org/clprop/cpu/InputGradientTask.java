@@ -9,14 +9,11 @@ import java.util.Arrays;
  * optimiser's step as the product finishes it, while its gradient is still in cache (nothing reads
  * the layer later in the step), so the update's memory traffic overlaps the product's arithmetic.
  */
-final class InputGradientTask extends StepTask {
+final class InputGradientTask extends GradientTask {
   private final ZeroSkipping zeros;
   private final UpdateTask update;
-  private final float[] colSum;
   /** Per part: updates the rows of W' the product finishes. */
   private final RowUpdate[] rowUpdates;
-  private int n;
-  private boolean overwrite;
   private boolean updateAsDone;
 
   InputGradientTask(int[] s, StepBuffers buf, ParameterLayout params, ZeroSkipping zeros, UpdateTask update,
@@ -24,14 +21,12 @@ final class InputGradientTask extends StepTask {
     super(s, buf, params, k, threads);
     this.zeros = zeros;
     this.update = update;
-    colSum = new float[s[1]];
     rowUpdates = new RowUpdate[threads];
     Arrays.setAll(rowUpdates, i -> new RowUpdate(params, update, k, s[1]));
   }
 
   void prepare(int rows, boolean clear, boolean updateRows) {
-    n = rows;
-    overwrite = clear;
+    prepare(0, rows, clear);
     updateAsDone = updateRows;
   }
 
@@ -44,9 +39,7 @@ final class InputGradientTask extends StepTask {
     WorkPartition.Block b = blocks[part].of(in, out, part, parts);
     float[] d = buf.delta[1];
     if (overwrite) {
-      for (int c = b.r0; c < b.r1; c++) {
-        Arrays.fill(grad, out + c * out + b.c0, out + c * out + b.c1, 0f);
-      }
+      clearBlock(grad, out, out, b.r0, b.r1, b.c0, b.c1);
     }
     RowUpdate done = null;
     if (updateAsDone) {
@@ -56,10 +49,7 @@ final class InputGradientTask extends StepTask {
     }
     k.gemm(buf.act[0], 0, in, true, d, 0, out, grad, out, out, b.r0, b.r1, b.c0, b.c1, n, done, zeros.rowBlocks());
     if (!b.byRows || part == 0) {
-      GradientTask.columnSums(d, n, out, b.c0, b.c1, colSum);
-      for (int j = b.c0; j < b.c1; j++) {
-        grad[j] = overwrite ? colSum[j] : grad[j] + colSum[j];
-      }
+      biasGradient(d, n, out, b.c0, b.c1, colSum, grad, 0, 1, overwrite);
       if (updateAsDone) {
         k.update(update.rule, params.theta, grad, params.m, params.v, b.c0, b.c1 - b.c0, 0f);
       }

@@ -1,6 +1,7 @@
 package org.clprop.opencl;
 
 import org.clprop.backend.StepMetrics;
+import org.clprop.backend.StepSums;
 
 /**
  * The training steps' cost and hit sums since they were last taken: each step's kernels write one
@@ -9,11 +10,7 @@ import org.clprop.backend.StepMetrics;
  */
 final class StepTotals implements AutoCloseable {
   private final MetricSlots slots;
-  private int drainedSteps;
-  private int firstNonFinite = -1;
-  private double cost;
-  private long hits;
-  private long examples;
+  private final StepSums sums = new StepSums();
 
   StepTotals(ClContext ctx, int slotCount) {
     slots = new MetricSlots(ctx, "step metrics", slotCount);
@@ -26,7 +23,7 @@ final class StepTotals implements AutoCloseable {
 
   /** The slot for the sums of the next step, of {@code n} examples. */
   int slotFor(int n) {
-    examples += n;
+    sums.add(0, 0, n);
     return slots.next();
   }
 
@@ -39,27 +36,16 @@ final class StepTotals implements AutoCloseable {
 
   private void drain() {
     float[] v = slots.drain();
-    int steps = v.length / 2;
-    for (int i = 0; i < steps; i++) {
-      if (!Float.isFinite(v[2 * i]) && firstNonFinite < 0) {
-        firstNonFinite = drainedSteps + i;
-      }
-      cost += v[2 * i];
-      hits += Math.round(v[2 * i + 1]);
+    for (int i = 0; i < v.length / 2; i++) {
+      sums.add(v[2 * i], Math.round(v[2 * i + 1]), 0);
+      sums.stepDone(v[2 * i]);
     }
-    drainedSteps += steps;
   }
 
   /** The totals since the last call (a sync point), then zero. */
   StepMetrics take() {
     drain();
-    StepMetrics m = new StepMetrics(cost, hits, examples, firstNonFinite);
-    cost = 0;
-    hits = 0;
-    examples = 0;
-    drainedSteps = 0;
-    firstNonFinite = -1;
-    return m;
+    return sums.take();
   }
 
   @Override

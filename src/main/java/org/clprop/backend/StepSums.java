@@ -1,24 +1,26 @@
-package org.clprop.cpu;
+package org.clprop.backend;
 
-import org.clprop.backend.StepMetrics;
-
-/** The cost, hits and examples summed over training steps since the metrics were last taken. */
-final class StepTotals {
+/**
+ * The cost, hits and examples summed over training steps since the metrics were last taken, and
+ * the first step whose cost was not finite: the running form of {@link StepMetrics} that each
+ * backend adds its steps to. Internal, public for the backends in other packages.
+ */
+public final class StepSums {
   private double costSum;
   private long correct;
   private long examples;
   private int steps;
   private int firstNonFinite = -1;
 
-  /** A batch of {@code n} rows whose cost and hits were {@code cost} and {@code hits}. */
-  void add(double cost, long hits, int n) {
+  /** Rows whose cost and hits were {@code cost} and {@code hits}, {@code n} of them (0: counted apart). */
+  public void add(double cost, long hits, long n) {
     costSum += cost;
     correct += hits;
     examples += n;
   }
 
   /** After a training step whose batch cost was {@code cost}: notes the first step that was not finite. */
-  void stepDone(double cost) {
+  public void stepDone(double cost) {
     if (!Double.isFinite(cost) && firstNonFinite < 0) {
       firstNonFinite = steps;
     }
@@ -26,7 +28,7 @@ final class StepTotals {
   }
 
   /** The totals, which start again from zero. */
-  StepMetrics take() {
+  public StepMetrics take() {
     StepMetrics m = new StepMetrics(costSum, correct, examples, firstNonFinite);
     costSum = 0;
     correct = 0;
@@ -37,7 +39,7 @@ final class StepTotals {
   }
 
   /** Runs {@code pass} with the totals set aside; returns the totals of the pass alone. */
-  StepMetrics apart(Runnable pass) {
+  public StepMetrics apart(Runnable pass) {
     int savedSteps = steps;
     StepMetrics saved = take();
     pass.run();
