@@ -145,6 +145,17 @@ class CliErrorsTest {
     fails(2, new String[] {"train", "--batch", "0"}, "batchSize", "0");
     fails(2, new String[] {"train", "--layers", "10,5,10"}, "--layers", "64 features");
     fails(2, new String[] {"train", "--early-stop", "3"}, "--early-stop", "--validation");
+    fails(2, new String[] {"train", "--activation", "gelu"}, "--activation", "'gelu'", "sigmoid, tanh, relu");
+    fails(2, new String[] {"train", "--output", "linear"}, "--output", "'linear'", "softmax");
+    fails(2, new String[] {"train", "--scale", "robust"}, "--scale", "'robust'", "standard", "minmax");
+    fails(2, new String[] {"train", "--lr-schedule", "exp:2"}, "--lr-schedule", "'exp:2'", "cosine[:MIN]");
+    fails(2, new String[] {"train", "--lr-schedule", "cosine", "--optimizer", "lbfgs"}, "learningRateSchedule",
+        "L-BFGS");
+    fails(2, new String[] {"train", "--validation", "0.1", "--min-delta", "0.01"}, "--min-delta", "--early-stop");
+    fails(2, new String[] {"train", "--validation", "0.1", "--early-stop", "2", "--monitor", "loss"}, "--monitor",
+        "'loss'", "val_cost");
+    fails(2, new String[] {"train", "--validation", "0.1", "--early-stop", "2", "--min-delta", "-1"},
+        "minDelta", "-1.0");
     fails(2, new String[] {"train", "--out", dir.resolve("no/such/m.npz").toString()}, "--out", "does not exist");
     fails(2, new String[] {"evaluate"}, "--model");
   }
