@@ -3,6 +3,7 @@ package org.clprop.cli;
 import org.clprop.EarlyStop;
 import org.clprop.Trainer;
 import org.clprop.optim.LearningRateSchedule;
+import org.clprop.optim.Optimizer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,11 +38,20 @@ final class StoppingOptions {
     }
   }
 
-  /** Sets the schedule and the early stopping on {@code b}; a bad value is an IllegalArgumentException. */
-  Trainer.Builder apply(CommandSpec spec, Trainer.Builder b) {
+  /**
+   * Sets the schedule and the early stopping on {@code b}, for optimiser {@code opt} (its learning
+   * rate the one given or its default); a value that is bad or has no effect is a usage error.
+   */
+  Trainer.Builder apply(CommandSpec spec, Trainer.Builder b, Optimizer opt) {
     if (schedule != null) {
+      if (!opt.isMinibatch()) {
+        throw new ParameterException(spec.commandLine(), "--lr-schedule has no effect with L-BFGS, which chooses "
+            + "its own steps");
+      }
       try {
-        b.learningRateSchedule(LearningRateSchedule.parse(schedule));
+        LearningRateSchedule s = LearningRateSchedule.parse(schedule);
+        s.checkBase(opt.learningRate());
+        b.learningRateSchedule(s);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--lr-schedule: " + e.getMessage());
       }

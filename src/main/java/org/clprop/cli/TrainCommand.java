@@ -155,7 +155,8 @@ final class TrainCommand implements Callable<Integer> {
       b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).lambda(lambda)
           .seed(seed));
       network.apply(spec, b, data);
-      stopping.apply(spec, b);
+      Optimizer opt = Optimizer.defaults(kind);
+      stopping.apply(spec, b, lr == null ? opt : opt.withLearningRate(lr));
       if (minibatch || batch != null) {
         b.batchSize(batchSize);
       }

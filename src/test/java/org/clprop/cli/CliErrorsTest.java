@@ -149,8 +149,9 @@ class CliErrorsTest {
     fails(2, new String[] {"train", "--output", "linear"}, "--output", "'linear'", "softmax");
     fails(2, new String[] {"train", "--scale", "robust"}, "--scale", "'robust'", "standard", "minmax");
     fails(2, new String[] {"train", "--lr-schedule", "exp:2"}, "--lr-schedule", "'exp:2'", "cosine[:MIN]");
-    fails(2, new String[] {"train", "--lr-schedule", "cosine", "--optimizer", "lbfgs"}, "learningRateSchedule",
-        "L-BFGS");
+    fails(2, new String[] {"train", "--lr-schedule", "cosine", "--optimizer", "lbfgs"}, "--lr-schedule", "L-BFGS");
+    fails(2, new String[] {"train", "--lr", "0.001", "--lr-schedule", "cosine:0.01"}, "--lr-schedule",
+        "minimum 0.01", "learning rate 0.001");
     fails(2, new String[] {"train", "--validation", "0.1", "--min-delta", "0.01"}, "--min-delta", "--early-stop");
     fails(2, new String[] {"train", "--validation", "0.1", "--early-stop", "2", "--monitor", "loss"}, "--monitor",
         "'loss'", "val_cost");
