@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.clprop.backend.Backend;
 import org.clprop.backend.BackendKind;
 import org.clprop.cpu.CpuBackend;
-import org.clprop.model.ModelSpec;
 import org.clprop.opencl.ClDevice;
 import org.clprop.opencl.GpuHardware;
 import org.clprop.opencl.OpenCl;
@@ -59,11 +58,7 @@ final class BackendSelector {
   }
 
   private static CpuBackend cpu(TrainerConfig config) {
-    if (config.activation() != ModelSpec.Activation.SIGMOID || config.output() != ModelSpec.Output.SIGMOID) {
-      throw new UnsupportedOperationException("the CPU backend does not compute " + config.activation() + "/"
-          + config.output() + " yet");
-    }
-    return new CpuBackend(config.layerSizes(), config.threads());
+    return new CpuBackend(config.layerSizes(), config.activation(), config.output(), config.threads());
   }
 
   private static void sayFallback(CpuBackend cpu, String why, boolean named) {
