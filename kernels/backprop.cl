@@ -4,7 +4,9 @@
 // bias as column 0, stored row-major at an element offset in one flat buffer.
 //
 //   gather_rows     X(n, f) = Xall[order[from + i], :]               the minibatch, from resident data
-//   output_delta    d(L) = a(L) - y;  cost_i = sum_k softplus(z) - y z;  hit_i = (argmax a(L) == y)
+//   softmax_rows    A(i, :) = softmax(Z(i, :)), the output layer's a with -D OUTPUT_SOFTMAX
+//   output_delta    d(L) = a(L) - y;  hit_i = (argmax a(L) == y);  cost_i = sum_k softplus(z) - y z
+//                   (sigmoid outputs), or logsumexp(z) - z_label = -log a_label (softmax outputs)
 //   column_sum      Delta(l)[:, 0] = beta * Delta(l)[:, 0] + sum_i d(l+1)(i, :)   bias gradient
 //   scale_gradient  D = Delta / m + (lambda / m) Theta off the bias column (column 0 gets Delta / m)
 //   reduce_metrics  out[2s] = sum_i cost_i, out[2s+1] = sum_i hit_i    one work-group, slot s
@@ -23,6 +25,24 @@ __kernel void gather_labels(__global const int* labels, __global const int* orde
   if (i < n) y[i] = labels[order[from + i]];
 }
 
+// The largest of Z(i, 0 .. K): the shift that keeps softmax's and logsumexp's exponents <= 0.
+inline float row_max(__global const float* Zi, const int K) {
+  float m = Zi[0];
+  for (int k = 1; k < K; k++) m = fmax(m, Zi[k]);
+  return m;
+}
+
+// One work-item per example i: A and Z are (n, K); A(i, k) = e^(z_k - max) / sum_j e^(z_j - max).
+__kernel void softmax_rows(const int n, const int K, __global const float* Z, __global float* A) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  __global const float* Zi = Z + (long) i * K;
+  const float m = row_max(Zi, K);
+  float sum = 0.0f;
+  for (int k = 0; k < K; k++) sum += exp(Zi[k] - m);
+  for (int k = 0; k < K; k++) A[(long) i * K + k] = exp(Zi[k] - m) / sum;
+}
+
 // One work-item per example i: A, Z and D are (n, K); y holds labels 0..K-1.
 __kernel void output_delta(const int n, const int K, __global const float* A, __global const float* Z,
                            __global const int* y, __global float* D, __global float* cost,
@@ -36,10 +56,20 @@ __kernel void output_delta(const int n, const int K, __global const float* A, __
   for (int k = 0; k < K; k++) {
     const float a = A[i * K + k];
     const float t = k == label ? 1.0f : 0.0f;
+#ifndef OUTPUT_SOFTMAX
     sum += cross_entropy_from_z(Z[i * K + k], t);
+#endif
     D[i * K + k] = a - t;
     if (a > bestA) { bestA = a; best = k; }
   }
+#ifdef OUTPUT_SOFTMAX
+  // -log a_label = log sum_k e^(z_k) - z_label, from z: no log of a probability rounded to 0.
+  __global const float* Zi = Z + (long) i * K;
+  const float m = row_max(Zi, K);
+  float e = 0.0f;
+  for (int k = 0; k < K; k++) e += exp(Zi[k] - m);
+  sum = log(e) + m - Zi[label];
+#endif
   cost[i] = sum;
   hit[i] = best == label ? 1.0f : 0.0f;
 }

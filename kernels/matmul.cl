@@ -21,9 +21,9 @@
 //
 // Epilogue (mode), with acc the sum above and at = the address of C(i, j):
 //   0  C = acc + beta * C                                  (beta 0 or 1: overwrite or accumulate)
-//   1  C = g(acc + bias[j*ldx])                            forward, hidden layer
-//   2  Z = acc + bias[j*ldx]; C = g(Z)                     forward, output layer (keeps z for J)
-//   3  C = acc * X(i,j) (1 - X(i,j)), X(i,j) = X[i*ldx+j]  hidden delta: (d Theta) .* a .* (1 - a)
+//   1  C = g(acc + bias[j*ldx])                            forward, hidden layer (g: ACT, common.cl)
+//   2  Z = acc + bias[j*ldx]; C = out(Z)                   forward, output layer (keeps z for J; OUT)
+//   3  C = acc .* g'(z), from X(i,j) = X[i*ldx+j] = a      hidden delta: (d Theta) .* g'(z) (TIMES_ACT_GRAD)
 
 #define GEMM_ARGS                                                                   \
   const int M, const int N, const int K,                                            \
@@ -160,14 +160,14 @@ inline void gemm_tile(const int a_trans, const int b_trans,
       if (mode == 0) {
         C[at] = beta == 0.0f ? v : v + beta * C[at];
       } else if (mode == 1) {
-        C[at] = sigmoid(v + X[xoff + j * ldx]);
+        C[at] = ACT(v + X[xoff + j * ldx]);
       } else if (mode == 2) {
         const float z = v + X[xoff + j * ldx];
         Z[zoff + i * N + j] = z;
-        C[at] = sigmoid(z);
+        C[at] = OUT(z);
       } else {
         const float x = X[xoff + i * ldx + j];
-        C[at] = v * x * (1.0f - x);
+        C[at] = TIMES_ACT_GRAD(v, x);
       }
     }
   }

@@ -40,14 +40,14 @@ inline float epilogue_value(const int mode, const float v, const int i, const in
                             __global const float* X, const int xoff, const int ldx,
                             __global float* Z, const int zoff) {
   if (mode == 0) return beta == 0.0f ? v : v + beta * C[at];
-  if (mode == 1) return sigmoid(v + X[xoff + j * ldx]);
+  if (mode == 1) return ACT(v + X[xoff + j * ldx]);
   if (mode == 2) {
     const float z = v + X[xoff + j * ldx];
     Z[zoff + i * N + j] = z;
-    return sigmoid(z);
+    return OUT(z);
   }
   const float x = X[xoff + i * ldx + j];
-  return v * x * (1.0f - x);
+  return TIMES_ACT_GRAD(v, x);
 }
 
 // nn and tn: A(i, p) = A[aoff + i * a_si + p * a_sp], B(p, j) = B[boff + p * ldb + j].

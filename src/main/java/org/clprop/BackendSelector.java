@@ -31,26 +31,34 @@ final class BackendSelector {
   static Backend create(TrainerConfig config) {
     String spec = config.device() != null ? config.device() : OpenCl.deviceFromEnvironment();
     return switch (config.backend()) {
-      case CPU -> new CpuBackend(config.layerSizes(), config.threads());
+      case CPU -> cpu(config);
       case OPENCL -> {
         Optional<ClDevice> d = OpenCl.choose(spec, false);
         if (d.isEmpty()) {
           throw new IllegalStateException("OpenCL backend unavailable: " + OpenCl.whyNone(spec, false));
         }
-        yield new OpenClBackend(config.layerSizes(), d.get());
+        yield openCl(config, d.get());
       }
       case AUTO -> {
         // A device named by the user may be of any type; the default rule wants a GPU or accelerator.
         boolean named = spec != null;
         Optional<ClDevice> d = OpenCl.choose(spec, !named);
         if (d.isPresent()) {
-          yield new OpenClBackend(config.layerSizes(), d.get());
+          yield openCl(config, d.get());
         }
-        CpuBackend cpu = new CpuBackend(config.layerSizes(), config.threads());
+        CpuBackend cpu = cpu(config);
         sayFallback(cpu, OpenCl.whyNone(spec, !named), named);
         yield cpu;
       }
     };
+  }
+
+  private static OpenClBackend openCl(TrainerConfig config, ClDevice device) {
+    return new OpenClBackend(config.layerSizes(), config.activation(), config.output(), device);
+  }
+
+  private static CpuBackend cpu(TrainerConfig config) {
+    return new CpuBackend(config.layerSizes(), config.activation(), config.output(), config.threads());
   }
 
   private static void sayFallback(CpuBackend cpu, String why, boolean named) {

@@ -5,23 +5,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built-in callback behind {@link Trainer.Builder#earlyStopping}: Keras'
- * {@code EarlyStopping(monitor="val_accuracy", patience, restore_best_weights=True)}. It keeps a
- * copy of the weights of the best validation epoch, ends the fit after {@code patience} epochs
- * without a better one, and puts the best weights back when the fit ends.
+ * {@code EarlyStopping(monitor, min_delta, patience, restore_best_weights=True)} as {@link EarlyStop}
+ * states it. It keeps a copy of the weights of the last improving epoch, ends the fit after
+ * {@code patience} epochs in a row without an improvement, and puts those weights back when the fit
+ * ends.
  */
 final class EarlyStopping implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-  private final int patience;
+  private final EarlyStop rule;
   private final FitSession session;
-  private double best = Double.NEGATIVE_INFINITY;
+  private double best;
   private int bestEpoch;
   private int lastEpoch;
+  /** Epochs since the last improvement (Keras' wait). */
+  private int wait;
   private float[] bestParams;
 
-  EarlyStopping(int patience, FitSession session) {
-    this.patience = patience;
+  EarlyStopping(EarlyStop rule, FitSession session) {
+    this.rule = rule;
     this.session = session;
+    this.best = rule.worst();
   }
 
   @Override
@@ -30,11 +34,13 @@ final class EarlyStopping implements Callback {
     if (!stats.hasValidation()) {
       return;
     }
-    if (stats.validationAccuracy() > best) {
-      best = stats.validationAccuracy();
+    double v = rule.value(stats);
+    if (rule.improves(v, best)) {
+      best = v;
       bestEpoch = stats.epoch();
       bestParams = session.backend.parameters();
-    } else if (stats.epoch() - bestEpoch >= patience) {
+      wait = 0;
+    } else if (++wait >= rule.patience()) {
       session.endEarly();
     }
   }
@@ -44,7 +50,7 @@ final class EarlyStopping implements Callback {
     if (bestParams != null && bestEpoch != lastEpoch) {
       session.backend.setParameters(bestParams);
       session.keepWeightsOf(bestEpoch);
-      LOG.info("restored the weights of epoch {} (validation accuracy {})", bestEpoch, best);
+      LOG.info("restored the weights of epoch {} ({} {})", bestEpoch, rule.monitor().jsonName(), best);
     }
   }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import org.clprop.backend.Backend;
 import org.clprop.backend.Evaluation;
 import org.clprop.backend.StepMetrics;
+import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,10 @@ final class FitSession implements FitControl {
 
   final TrainerConfig config;
   final Backend backend;
+  /** The validation data as the backend sees it (scaled like the training data), or null. */
+  private final Dataset validation;
+  /** What the network computes, for checkpoints. */
+  final ModelSpec spec;
   /** Counts the trainer's fits, so that a second fit shuffles differently from the first. */
   final int fitNumber;
   private final List<Callback> batchCallbacks;
@@ -27,14 +33,16 @@ final class FitSession implements FitControl {
   /** The epoch whose weights the trainer holds at the end, when not the last one. */
   private int keptEpoch = -1;
 
-  FitSession(TrainerConfig config, Backend backend, int fitNumber) {
+  FitSession(TrainerConfig config, Backend backend, int fitNumber, Dataset validation, ModelSpec spec) {
     this.config = config;
     this.backend = backend;
+    this.validation = validation;
+    this.spec = spec;
     this.fitNumber = fitNumber;
     this.batchCallbacks = config.batchCallbacks();
     callbacks.addAll(config.callbacks());
-    if (config.earlyStopPatience() > 0) {
-      callbacks.add(new EarlyStopping(config.earlyStopPatience(), this));
+    if (config.earlyStop() != null) {
+      callbacks.add(new EarlyStopping(config.earlyStop(), this));
     }
   }
 
@@ -101,8 +109,8 @@ final class FitSession implements FitControl {
   EpochStats epochEnd(int epoch, double cost, double accuracy, long samples, double trainSeconds, long t0) {
     double vCost = Double.NaN;
     double vAcc = Double.NaN;
-    if (config.validation() != null) {
-      Evaluation v = backend.evaluate(config.validation(), config.lambda());
+    if (validation != null) {
+      Evaluation v = backend.evaluate(validation, config.lambda());
       vCost = v.cost();
       vAcc = v.accuracy();
     }

@@ -6,19 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.clprop.backend.Backend;
+import org.clprop.backend.OptimizerState;
 import org.clprop.backend.Regularization;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.data.Shuffle;
 import org.clprop.model.Checkpoint;
+import org.clprop.optim.LearningRateSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The minibatch loop (SGD, momentum, Adam): seeded shuffles, one backend step per batch, metrics
- * read once per epoch, checkpoints, resume from a checkpoint down to the batch, and a fall-back to
- * the last finite epoch's weights when the cost diverges.
+ * read once per epoch, the learning-rate schedule applied between epochs, checkpoints, resume from a
+ * checkpoint down to the batch, and a fall-back to the last finite epoch's weights when the cost
+ * diverges.
  */
 final class MinibatchFit {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -51,6 +54,7 @@ final class MinibatchFit {
     int startBatch = 0;
     if (resume != null) {
       resume.checkResumable(config.optimizer().kind(), config.epochs(), m, config.batchSize());
+      resume.checkSpec(s.spec);
       backend.setOptimizerState(resume.optimizer());
       resume.history().forEach(row -> epochs.add(EpochStats.fromRow(row)));
       startEpoch = resume.epochsDone() + 1;
@@ -65,6 +69,7 @@ final class MinibatchFit {
     float[] lastGood = backend.parameters();
     for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
+      scheduleRate(epoch);
       int firstBatch = epoch == startEpoch ? startBatch : 0;
       if (config.shuffle() && firstBatch == 0) {
         Shuffle.shuffle(order, rng);
@@ -140,13 +145,28 @@ final class MinibatchFit {
     return s.end(epochs, reason);
   }
 
+  /**
+   * Sets the schedule's rate for {@code epoch}: the same optimiser at the new rate, its state (step
+   * count, moments) carried over. Nothing happens for a constant rate.
+   */
+  private void scheduleRate(int epoch) {
+    if (config.schedule().kind() == LearningRateSchedule.Kind.CONSTANT) {
+      return;
+    }
+    double rate = config.schedule().rate(config.optimizer().learningRate(), epoch, config.epochs());
+    OptimizerState state = backend.optimizerState();
+    backend.setOptimizer(config.optimizer().withLearningRate(rate));
+    backend.setOptimizerState(state);
+    LOG.debug("epoch {}: learning rate {}", epoch, rate);
+  }
+
   private void writeCheckpoint(float[] params, int epochsDone, int batchesDone, long shuffleSeed,
       List<EpochStats> history) {
     if (config.checkpointFile() == null) {
       return;
     }
     Checkpoint c = new Checkpoint(Network.fromFlatFloats(config.layerSizes(), params), backend.optimizerState(),
-        epochsDone, batchesDone, shuffleSeed, history.stream().map(EpochStats::toRow).toList());
+        epochsDone, batchesDone, shuffleSeed, history.stream().map(EpochStats::toRow).toList(), s.spec);
     try {
       c.save(config.checkpointFile(), new Checkpoint.Run(config.optimizer(), config.lambda(), config.batchSize(),
           config.seed()));

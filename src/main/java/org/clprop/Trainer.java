@@ -3,7 +3,6 @@ package org.clprop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,12 +16,13 @@ import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelFile;
+import org.clprop.model.ModelSpec;
 import org.clprop.onnx.OnnxExport;
-import org.clprop.optim.Optimizer;
 
 /**
- * The library's front door: trains a fully connected sigmoid network by backpropagation on the
- * chosen backend, saves it, loads it back, predicts with it and exports it to ONNX.
+ * The library's front door: trains a fully connected network by backpropagation on the chosen
+ * backend (the course's sigmoid network by default; tanh or ReLU hidden units, softmax outputs and
+ * feature scaling on request), saves it, loads it back, predicts with it and exports it to ONNX.
  *
  * <pre>{@code
  * try (Trainer t = Trainer.builder().layers(64, 32, 10).optimizer(Optimizer.adam(0.01)).build()) {
@@ -46,6 +46,8 @@ public final class Trainer implements AutoCloseable {
   private final TrainerConfig config;
   private final Backend backend;
   private final BackendRelease release;
+  /** The input scaling, through which every row reaches the backend. */
+  private final ScaledInputs inputs;
   private final AtomicReference<Thread> user = new AtomicReference<>();
   private volatile FitSession session;
   private int fits;
@@ -57,6 +59,7 @@ public final class Trainer implements AutoCloseable {
     this.config = config;
     this.backend = backend;
     this.release = BackendRelease.whenUnreachable(this, backend);
+    this.inputs = new ScaledInputs(config);
   }
 
   /** A builder for a new network; see {@link Builder} for the settings and their defaults. */
@@ -77,7 +80,7 @@ public final class Trainer implements AutoCloseable {
   /** As {@link #load(Path)}, on the given backend. */
   public static Trainer load(Path file, BackendKind backend) {
     ModelFile.Model m = ModelFile.load(Objects.requireNonNull(file, "file"));
-    return builder().initialWeights(m.network()).classNames(m.classNames()).backend(backend).build();
+    return builder().initialWeights(m.network()).classNames(m.classNames()).spec(m.spec()).backend(backend).build();
   }
 
   /** The settings this trainer was built with. */
@@ -88,6 +91,14 @@ public final class Trainer implements AutoCloseable {
   /** Which backend runs the arithmetic, for example "cpu (2 threads, SIMD)". */
   public String backendDescription() {
     return backend.description();
+  }
+
+  /**
+   * What the network computes: its hidden activation, output function and input scaling (the
+   * statistics once the first fit has learned them, or as a loaded model gave them).
+   */
+  public ModelSpec spec() {
+    return inputs.spec(config);
   }
 
   /** The class names given to the builder or read from a model file, by label; empty when unnamed. */
@@ -109,15 +120,18 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("train", train);
-      FitSession s = new FitSession(config, backend, ++fits);
+      inputs.learnFrom(train);
+      Dataset scaled = inputs.of(train);
+      Dataset validation = config.validation() == null ? null : inputs.of(config.validation());
+      FitSession s = new FitSession(config, backend, ++fits, validation, spec());
       session = s;
       try {
         if (config.optimizer().isMinibatch()) {
           Checkpoint resume = resumed ? null : config.resume();
           resumed = true;
-          lastHistory = new MinibatchFit(s).run(train, resume);
+          lastHistory = new MinibatchFit(s).run(scaled, resume);
         } else {
-          lastHistory = new LbfgsFit(s).run(train);
+          lastHistory = new LbfgsFit(s).run(scaled);
         }
         return lastHistory;
       } finally {
@@ -144,7 +158,7 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("data", data);
-      return backend.evaluate(data, config.lambda());
+      return backend.evaluate(inputs.of(data), config.lambda());
     } finally {
       leave();
     }
@@ -161,7 +175,7 @@ public final class Trainer implements AutoCloseable {
     try {
       checkData("data", data);
       float[] g = new float[Network.parameterCount(config.layerSizes())];
-      double cost = backend.costAndGradient(data, config.lambda(), g);
+      double cost = backend.costAndGradient(inputs.of(data), config.lambda(), g);
       return new CostGradient(cost, Network.fromFlatFloats(config.layerSizes(), g).thetas());
     } finally {
       leave();
@@ -184,7 +198,7 @@ public final class Trainer implements AutoCloseable {
     return classes(flatProbabilities(data), data.size());
   }
 
-  /** The output activations h = a(L) of one example: K values. */
+  /** The output activations h = a(L) of one example: K values (softmax outputs sum to 1). */
   public float[] predictProbabilities(float[] row) {
     Objects.requireNonNull(row, "row");
     return flatProbabilities(new float[][] {row});
@@ -215,7 +229,7 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("data", data);
-      return backend.predictProbabilities(data.x(), data.size());
+      return backend.predictProbabilities(inputs.of(data).x(), data.size());
     } finally {
       leave();
     }
@@ -238,6 +252,7 @@ public final class Trainer implements AutoCloseable {
         }
         System.arraycopy(x[i], 0, flat, i * n, n);
       }
+      inputs.inPlace(flat, x.length);
       return x.length == 0 ? new float[0] : backend.predictProbabilities(flat, x.length);
     } finally {
       leave();
@@ -302,25 +317,9 @@ public final class Trainer implements AutoCloseable {
     OnnxExport.write(new ModelFile.Model(network(), config.classNames(), modelMeta()), file);
   }
 
-  /** The meta.json fields of a saved model: the settings, the class names. */
+  /** The meta.json fields of a saved model ({@link ModelMeta}). */
   private Map<String, Object> modelMeta() {
-    Map<String, Object> meta = new LinkedHashMap<>();
-    Optimizer opt = config.optimizer();
-    meta.put("lambda", config.lambda());
-    meta.put("optimizer", opt.kind().name().toLowerCase());
-    if (opt.isMinibatch()) {
-      meta.put("learningRate", opt.learningRate());
-      meta.put("batch", config.batchSize());
-    }
-    if (lastHistory != null) {
-      meta.put("epochs", lastHistory.epochs().size());
-    }
-    meta.put("seed", config.seed());
-    meta.put("backend", backend.description());
-    if (!config.classNames().isEmpty()) {
-      meta.put("classNames", config.classNames());
-    }
-    return meta;
+    return ModelMeta.of(config, spec(), lastHistory, backend.description());
   }
 
   /** Releases the backend (device memory, threads); idempotent. */

@@ -9,6 +9,11 @@ import org.clprop.backend.BackendKind;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.model.Checkpoint;
+import org.clprop.model.ModelSpec;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
+import org.clprop.model.ModelSpec.Scaling;
+import org.clprop.optim.LearningRateSchedule;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,12 +140,75 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
     return self();
   }
 
-  /** Stop after {@code patience} epochs without a better validation accuracy, keeping the best weights. */
+  /**
+   * Stop after {@code patience} epochs without a better validation accuracy, keeping the best
+   * weights: {@code earlyStopping(new EarlyStop(VAL_ACCURACY, patience, 0))}.
+   */
   public B earlyStopping(int patience) {
-    if (patience <= 0) {
-      throw new IllegalArgumentException("earlyStopping patience: " + patience + ", must be > 0");
-    }
-    c.earlyStopPatience = patience;
+    return earlyStopping(new EarlyStop(EarlyStop.Monitor.VAL_ACCURACY, patience, 0));
+  }
+
+  /**
+   * Stop when the monitored validation figure has not improved by more than the rule's minimum in
+   * {@code patience} epochs, keeping the weights of the last improving epoch (Keras'
+   * {@code EarlyStopping(monitor, min_delta, patience, restore_best_weights=True)}). Needs
+   * {@link #validation} data.
+   */
+  public B earlyStopping(EarlyStop rule) {
+    c.earlyStop = Objects.requireNonNull(rule, "earlyStopping");
+    return self();
+  }
+
+  /**
+   * g of the hidden layers (default {@code SIGMOID}, the course's); it also picks the initialisation:
+   * the course's for the sigmoid, Glorot's for tanh, He's for ReLU ({@link Activation#initialisation}).
+   */
+  public B activation(Activation activation) {
+    c.activation = Objects.requireNonNull(activation, "activation");
+    return self();
+  }
+
+  /**
+   * The output layer's function (default {@code SIGMOID}, one logistic unit per class, the course's);
+   * {@code SOFTMAX} gives probabilities that sum to 1, with the cost -sum y log h.
+   */
+  public B output(Output output) {
+    c.output = Objects.requireNonNull(output, "output");
+    return self();
+  }
+
+  /**
+   * Scale the inputs, x' = (x - offset) .* scale, with statistics the first {@link Trainer#fit}
+   * learns from its training data (not the validation data); {@code null} for none (the default).
+   * Saved models carry the statistics, and evaluate and predict apply them.
+   */
+  public B scaling(Scaling.Kind kind) {
+    c.scalingKind = kind;
+    c.scaling = null;
+    return self();
+  }
+
+  /** Scale the inputs with these statistics (a saved model's); a fit keeps them. */
+  public B scaling(Scaling scaling) {
+    c.scaling = Objects.requireNonNull(scaling, "scaling");
+    c.scalingKind = scaling.kind();
+    return self();
+  }
+
+  /** Activation, output and scaling as a model file records them ({@link ModelSpec}). */
+  public B spec(ModelSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    activation(spec.activation());
+    output(spec.output());
+    return spec.scaling().isPresent() ? scaling(spec.scaling().get()) : scaling((Scaling.Kind) null);
+  }
+
+  /**
+   * The learning rate of each epoch (default constant), from the optimiser's: step or cosine decay
+   * ({@link LearningRateSchedule}). Minibatch optimisers only.
+   */
+  public B learningRateSchedule(LearningRateSchedule schedule) {
+    c.schedule = Objects.requireNonNull(schedule, "learningRateSchedule");
     return self();
   }
 
@@ -194,7 +262,7 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
     // The weights here; a batch's buffers where they are made, once the data's size is known.
     Network.checkFits(config.layerSizes(), 1, "use fewer or smaller hidden layers");
     Network start = config.initial() != null ? config.initial()
-        : Network.initialise(config.layerSizes(), config.seed());
+        : Network.initialise(config.layerSizes(), config.seed(), config.activation().initialisation());
     Backend backend = BackendSelector.create(config);
     try {
       backend.setParameters(start.toFlatFloats());

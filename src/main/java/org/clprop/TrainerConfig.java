@@ -8,6 +8,10 @@ import org.clprop.backend.BackendKind;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
 import org.clprop.model.Checkpoint;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
+import org.clprop.model.ModelSpec.Scaling;
+import org.clprop.optim.LearningRateSchedule;
 import org.clprop.optim.Optimizer;
 
 /**
@@ -24,7 +28,7 @@ import org.clprop.optim.Optimizer;
  * @param device OpenCL device choice, null for the default rule
  * @param threads CPU threads
  * @param validation data measured after each epoch, or null
- * @param earlyStopPatience epochs without validation improvement before stopping; 0 for never
+ * @param earlyStop when to stop for lack of validation progress, or null for never
  * @param callbacks epoch and batch hooks
  * @param initial starting weights, or null for a seeded initialisation
  * @param checkpointFile where checkpoints go, or null for none
@@ -32,11 +36,18 @@ import org.clprop.optim.Optimizer;
  *     requested); 0 only on a stop request
  * @param resume a checkpoint the first fit continues from, or null
  * @param classNames names of the classes, by label, for model files; empty when unnamed
+ * @param activation g of the hidden layers
+ * @param output the output layer's function
+ * @param scalingKind the feature scaling the model applies, or null for none
+ * @param scaling its statistics when given (a loaded model's), or null when the first fit learns them
+ *     from its training data (or there is no scaling)
+ * @param schedule the learning rate of each epoch (minibatch optimisers)
  */
 public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer, int batchSize, int epochs,
     long seed, boolean shuffle, BackendKind backend, String device, int threads, Dataset validation,
-    int earlyStopPatience, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
-    Checkpoint resume, List<String> classNames) {
+    EarlyStop earlyStop, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
+    Checkpoint resume, List<String> classNames, Activation activation, Output output, Scaling.Kind scalingKind,
+    Scaling scaling, LearningRateSchedule schedule) {
 
   /** Copies the layer sizes and the lists, so that a config cannot change once built. */
   public TrainerConfig {
@@ -77,7 +88,12 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     String device;
     Integer threads;
     Dataset validation;
-    int earlyStopPatience;
+    EarlyStop earlyStop;
+    Activation activation = Activation.SIGMOID;
+    Output output = Output.SIGMOID;
+    Scaling.Kind scalingKind;
+    Scaling scaling;
+    LearningRateSchedule schedule;
     final List<Callback> callbacks = new ArrayList<>();
     Network initial;
     Path checkpointFile;
@@ -96,8 +112,12 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         throw new IllegalArgumentException("layerSizes: not set; call layers(inputs, hidden..., classes)");
       }
       checkApplies();
-      if (earlyStopPatience > 0 && validation == null) {
-        throw new IllegalArgumentException("earlyStopping(" + earlyStopPatience + ") needs validation data");
+      if (earlyStop != null && validation == null) {
+        throw new IllegalArgumentException("earlyStopping(" + earlyStop.patience() + ") needs validation data");
+      }
+      if (scaling != null && scaling.features() != layerSizes[0]) {
+        throw new IllegalArgumentException("scaling: statistics for " + scaling.features() + " features, but "
+            + "layerSizes[0] = " + layerSizes[0]);
       }
       if (validation != null && validation.features() != layerSizes[0]) {
         throw new IllegalArgumentException("validation: " + validation.features() + " features, but layerSizes[0] = "
@@ -121,10 +141,13 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
             + Arrays.toString(resume.network().sizes()) + " differ from layerSizes " + Arrays.toString(layerSizes));
       }
       Optimizer opt = learningRate == null ? optimizer : optimizer.withLearningRate(learningRate);
+      LearningRateSchedule lrs = schedule != null ? schedule : LearningRateSchedule.CONSTANT;
+      lrs.checkBase(opt.learningRate());
       int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
       return new TrainerConfig(layerSizes, lambda, opt, batchSize != null ? batchSize : DEFAULT_BATCH, epochs, seed,
-          shuffle == null || shuffle, backend, device, t, validation, earlyStopPatience, callbacks,
-          resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume, classNames);
+          shuffle == null || shuffle, backend, device, t, validation, earlyStop, callbacks,
+          resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume, classNames,
+          activation, output, scaling != null ? scaling.kind() : scalingKind, scaling, lrs);
     }
 
     /** A setting given explicitly that the chosen optimiser or backend would ignore is an error, not a no-op. */
@@ -136,6 +159,8 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         rejectIf(shuffle != null, "shuffle(" + shuffle + ")" + lbfgs);
         rejectIf(checkpointFile != null, "checkpoint(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
         rejectIf(resume != null, "resumeFrom(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
+        rejectIf(schedule != null, "learningRateSchedule(" + (schedule == null ? "" : schedule.describe()) + ")"
+            + lbfgs + " and chooses its own step");
       }
       rejectIf(backend == BackendKind.CPU && device != null, "device(\"" + device + "\") has no effect with the CPU "
           + "backend; it names an OpenCL device (use backend AUTO or OPENCL)");

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.clprop.backend.BackendKind;
 import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec;
+import org.clprop.optim.LearningRateSchedule;
+import org.clprop.optim.Optimizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -39,6 +42,35 @@ class TrainerArgumentsTest {
     fails(() -> Trainer.builder().layers(3, 2).earlyStopping(2).build(), "earlyStopping", "validation");
     fails(() -> Trainer.builder().layers(3, 2).validation(Dataset.of(new float[4], new int[2], 2, 2)).build(),
         "validation", "2 features", "layerSizes[0] = 3");
+  }
+
+  @Test
+  void builderRejectsBadSchedulesStoppingAndScaling() {
+    fails(() -> Trainer.builder().layers(3, 2).optimizer(Optimizer.Kind.LBFGS)
+        .learningRateSchedule(LearningRateSchedule.cosine(0)).build(), "learningRateSchedule(cosine)", "L-BFGS");
+    fails(() -> Trainer.builder().layers(3, 2).learningRate(0.01)
+        .learningRateSchedule(LearningRateSchedule.cosine(0.01)).build(), "minimum 0.01", "learning rate 0.01");
+    fails(() -> LearningRateSchedule.step(0, 0.5), "every 0");
+    fails(() -> LearningRateSchedule.step(3, 1.5), "factor 1.5");
+    fails(() -> LearningRateSchedule.cosine(-1), "minimum -1.0");
+    fails(() -> LearningRateSchedule.parse("linear"), "'linear'", "step:EVERY:FACTOR", "cosine[:MIN]");
+    fails(() -> LearningRateSchedule.parse("step:x:0.5"), "'step:x:0.5'");
+    fails(() -> new EarlyStop(EarlyStop.Monitor.VAL_COST, 0, 0), "patience", "0");
+    fails(() -> new EarlyStop(EarlyStop.Monitor.VAL_COST, 2, -0.1), "minDelta", "-0.1");
+    fails(() -> Trainer.builder().layers(3, 2).earlyStopping(new EarlyStop(EarlyStop.Monitor.VAL_COST, 2, 0.01))
+        .build(), "earlyStopping(2)", "validation");
+    ModelSpec.Scaling two = new ModelSpec.Scaling(ModelSpec.Scaling.Kind.STANDARD, new double[2], new double[] {1, 1});
+    fails(() -> Trainer.builder().layers(3, 2).scaling(two).build(), "scaling", "2 features", "layerSizes[0] = 3");
+  }
+
+  @Test
+  void scalingToBeLearnedNeedsAFitBeforePredictions() {
+    try (Trainer t = Trainer.builder().layers(3, 2).scaling(ModelSpec.Scaling.Kind.MINMAX).backend(BackendKind.CPU)
+        .build()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.predict(new float[] {1, 2, 3}));
+      assertTrue(e.getMessage().contains("scaling minmax") && e.getMessage().contains("first fit"), e.getMessage());
+      assertTrue(t.spec().scaling().isEmpty());
+    }
   }
 
   @Test

@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean test = loaded.test() != null;
     Dataset d = test ? loaded.test() : loaded.train();
     PrintWriter o = spec.commandLine().getOut();
-    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network()).lambda(lambda);
+    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network()).spec(m.spec()).lambda(lambda);
     try (Trainer t = backendOptions.apply(spec, b).build()) {
       Evaluation e = t.evaluate(d);
       int[] predicted = t.predict(d);

@@ -9,6 +9,7 @@ import org.clprop.core.Matrix;
 import org.clprop.data.CsvReader;
 import org.clprop.data.Table;
 import org.clprop.io.DataFormatException;
+import org.clprop.model.FeatureScaling;
 import org.clprop.model.ModelFile;
 import org.clprop.npy.NpyArray;
 import org.clprop.npy.Npz;
@@ -60,7 +61,10 @@ final class GradCommand implements Callable<Integer> {
           + s[0] + " inputs");
     }
     t.checkLabels(s[s.length - 1], "the model has " + s[s.length - 1] + " outputs");
-    CostGradient g = ReferenceBackprop.costAndGradients(m.network(), t.x(), t.labels(), lambda);
+    double[] x = t.x().clone();
+    m.spec().scaling().ifPresent(sc -> FeatureScaling.applyInPlace(sc, x, t.rows()));
+    CostGradient g = ReferenceBackprop.costAndGradients(m.network(), m.spec().activation(), m.spec().output(), x,
+        t.labels(), lambda);
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
     for (int l = 0; l < g.gradients().size(); l++) {
       Matrix d = g.gradients().get(l);

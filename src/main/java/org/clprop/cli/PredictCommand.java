@@ -71,7 +71,7 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     float[][] p;
-    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network());
+    Trainer.Builder b = Trainer.builder().layers(s).initialWeights(m.network()).spec(m.spec());
     try (Trainer tr = backendOptions.apply(spec, b).build()) {
       p = tr.predictProbabilities(rows);
     }

@@ -12,12 +12,14 @@ import org.clprop.EpochStats;
 import org.clprop.FitControl;
 import org.clprop.History;
 import org.clprop.Trainer;
+import org.clprop.TrainerConfig;
 import org.clprop.core.Network;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
 import org.clprop.data.Split;
 import org.clprop.io.DataFormatException;
 import org.clprop.model.Checkpoint;
+import org.clprop.model.ModelSpec;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,9 +88,11 @@ final class TrainCommand implements Callable<Integer> {
       + "validation each epoch, e.g. 0.1. Default: none.")
   double validation;
 
-  @Option(names = "--early-stop", description = "Stop after this many epochs without a better validation accuracy "
-      + "and keep the best weights (needs --validation).")
-  Integer earlyStop;
+  @Mixin
+  NetworkOptions network;
+
+  @Mixin
+  StoppingOptions stopping;
 
   @Option(names = "--out", description = "Write the trained model here (.npz).")
   Path out;
@@ -122,9 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         ? out.resolveSibling(out.getFileName().toString().replaceAll("\\.npz$", "") + ".checkpoint.npz")
         : Path.of("clprop-checkpoint.npz");
     files(ckpt).check();
-    if (earlyStop != null && validation == 0) {
-      throw new ParameterException(spec.commandLine(), "--early-stop needs --validation FRACTION");
-    }
+    stopping.check(spec, validation != 0);
     long t0 = System.nanoTime();
     DataSource.Loaded loaded = dataOptions.load(data);
     LOG.info("loaded {} in {} ms, {} ms after the JVM started", loaded.name(), (System.nanoTime() - t0) / 1_000_000,
@@ -152,6 +154,9 @@ final class TrainCommand implements Callable<Integer> {
     try {
       b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).lambda(lambda)
           .seed(seed));
+      network.apply(spec, b, data, from, resume);
+      Optimizer opt = Optimizer.defaults(kind);
+      stopping.apply(spec, b, lr == null ? opt : opt.withLearningRate(lr));
       if (minibatch || batch != null) {
         b.batchSize(batchSize);
       }
@@ -160,9 +165,6 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (val != null) {
         b.validation(val);
-      }
-      if (earlyStop != null) {
-        b.earlyStopping(earlyStop);
       }
       if (minibatch) {
         b.checkpoint(ckpt, checkpointEvery);
@@ -185,8 +187,9 @@ final class TrainCommand implements Callable<Integer> {
     b.callback(new Report(o, System.console() != null));
     b.callback(new FirstBatchTimer());
     try (Trainer t = b.build()) {
-      o.printf("training %s on %s (%d examples%s) with %s, %s%n", Arrays.toString(layers), loaded.name(), train.size(),
-          val == null ? "" : ", " + val.size() + " for validation", kind.name().toLowerCase(), t.backendDescription());
+      o.printf("training %s%s on %s (%d examples%s) with %s, %s%n", Arrays.toString(layers), describe(t),
+          loaded.name(), train.size(), val == null ? "" : ", " + val.size() + " for validation",
+          kind.name().toLowerCase(), t.backendDescription());
       o.flush();
       if (from != null) {
         o.printf("resuming from %s after epoch %d%s%n", resume, from.epochsDone(),
@@ -268,6 +271,17 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return String.join(" ", args);
+  }
+
+  /** " (relu hidden units, softmax outputs, standard scaling)", or nothing for the course's network. */
+  private static String describe(Trainer t) {
+    TrainerConfig c = t.config();
+    if (c.activation() == ModelSpec.Activation.SIGMOID && c.output() == ModelSpec.Output.SIGMOID
+        && c.scalingKind() == null) {
+      return "";
+    }
+    return " (" + c.activation().jsonName() + " hidden units, " + c.output().jsonName() + " outputs, "
+        + (c.scalingKind() == null ? "no" : c.scalingKind().jsonName()) + " scaling)";
   }
 
   private int[] layerSizes(Dataset train) {

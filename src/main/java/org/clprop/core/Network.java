@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A fully connected sigmoid network: the layer sizes s_1..s_L and the matrices Theta(l), each
+ * A fully connected network: the layer sizes s_1..s_L and the matrices Theta(l), each
  * s_{l+1} x (s_l + 1) with the bias as column 0 (docs/algorithm.md). It holds numbers only; backends
  * do the computing.
  */
@@ -53,22 +53,33 @@ public final class Network {
   }
 
   /**
-   * Random initialisation: every entry of Theta(l) uniform in [-eps, eps] with
+   * Random initialisation, the course's: every entry of Theta(l) uniform in [-eps, eps] with
    * eps = sqrt(6) / sqrt(s_l + s_{l+1}), drawn from a generator seeded with {@code seed}, matrix
-   * by matrix, row by row.
+   * by matrix, row by row. The same as {@link #initialise(int[], long, WeightInit)} with
+   * {@link WeightInit#COURSE}.
    */
   public static Network initialise(int[] sizes, long seed) {
+    return initialise(sizes, seed, WeightInit.COURSE);
+  }
+
+  /**
+   * Random initialisation by {@code init}: Theta(l)'s entries uniform in [-e, e] with e
+   * {@link WeightInit#bound}, drawn from a generator seeded with {@code seed}, matrix by matrix, row
+   * by row, the bias column first in each row when it is drawn; otherwise biases are 0.
+   */
+  public static Network initialise(int[] sizes, long seed, WeightInit init) {
     int[] s = checkSizes(sizes);
     // One array per Theta here, and all of them in one float array in a backend: both bounded by this.
     MemoryBudget.arrayLength(parameterCountLong(s), 8, "the weights of a network " + Arrays.toString(s)
         + " in double", "use fewer or smaller layers");
     SplittableRandom rng = new SplittableRandom(seed);
+    int skip = init.drawsBiases() ? 0 : 1;
     List<Matrix> thetas = new ArrayList<>();
     for (int l = 0; l + 1 < s.length; l++) {
-      double eps = Math.sqrt(6.0) / Math.sqrt(s[l] + s[l + 1]);
+      double eps = init.bound(s[l], s[l + 1]);
       double[] d = new double[s[l + 1] * (s[l] + 1)];
       for (int row = 0; row < s[l + 1]; row++) {
-        draw(rng, eps, d, row * (s[l] + 1), (row + 1) * (s[l] + 1));
+        draw(rng, eps, d, row * (s[l] + 1) + skip, (row + 1) * (s[l] + 1));
       }
       thetas.add(Matrix.of(s[l + 1], s[l] + 1, d));
     }

@@ -9,6 +9,8 @@ import org.clprop.backend.StepMetrics;
 import org.clprop.backend.StepSums;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 import org.clprop.optim.Optimizer;
 
 /**
@@ -18,12 +20,17 @@ import org.clprop.optim.Optimizer;
  * Theta(l) = [b(l), W(l)].
  *
  * <pre>
- * forward   A(l+1) = g(A(l) W(l)' + b(l))                 for l = 0 .. L-2
+ * forward   A(l+1) = g(A(l) W(l)' + b(l))                 for l = 0 .. L-3, g the hidden activation
+ *           A(L-1) = out(A(L-2) W(L-2)' + b(L-2))          out: a sigmoid per unit, or softmax by rows
  * output    d(L-1) = A(L-1) - Y;  cost += sum softplus(z) - y z   (= -y log h - (1-y) log(1-h))
+ *                                 or logsumexp(z) - z_label      (= -log h_label, softmax outputs)
  * backward  Delta(l) = d(l+1)' [1, A(l)]                    for l = L-2 .. 0
- *           d(l) = (d(l+1) W(l)) .* A(l) .* (1 - A(l))       for l >= 1 (never for the input)
+ *           d(l) = (d(l+1) W(l)) .* g'(Z(l))                 for l >= 1 (never for the input)
  * update    D = Delta / n + (lambda / n) Theta off the bias column, then the optimiser
  * </pre>
+ *
+ * g'(Z(l)) comes from the stored A(l): A (1 - A) for the sigmoid, 1 - A^2 for tanh, [A > 0] for
+ * ReLU. Each layer's function is chosen once, when the backend is built (LayerFunction).
  *
  * Each step is a list of tasks (ForwardTask, GradientTask, DeltaTask, UpdateTask) over the
  * batch's buffers (StepBuffers) and the parameters (ParameterLayout), split across a
@@ -38,6 +45,7 @@ public final class CpuBackend implements Backend {
 
   private final int[] s;
   private final int layers;
+  private final boolean softmax;
   private final CpuKernels k;
   private final WorkerPool pool;
   private final WorkPartition partition;
@@ -62,9 +70,17 @@ public final class CpuBackend implements Backend {
   private boolean soloStep;
   private boolean closed;
 
-  /** A backend for {@code layerSizes} using {@code threads} threads (the caller's included). */
+  /**
+   * A backend for the course's network (sigmoid hidden units, a sigmoid per output) of
+   * {@code layerSizes} using {@code threads} threads (the caller's included).
+   */
   public CpuBackend(int[] layerSizes, int threads) {
-    this(layerSizes, threads, CpuOptions.defaults());
+    this(layerSizes, Activation.SIGMOID, Output.SIGMOID, threads);
+  }
+
+  /** A backend for hidden units {@code g} and outputs {@code out}, using {@code threads} threads. */
+  public CpuBackend(int[] layerSizes, Activation g, Output out, int threads) {
+    this(layerSizes, g, out, threads, CpuOptions.defaults());
   }
 
   /** With given kernels, everything else as by default. */
@@ -72,10 +88,17 @@ public final class CpuBackend implements Backend {
     this(layerSizes, threads, CpuOptions.defaults().with(kernels));
   }
 
-  /** With given kernels and optimisations, so that tests can run every combination. */
+  /** The course's network with given kernels and optimisations, so that tests can run every combination. */
   CpuBackend(int[] layerSizes, int threads, CpuOptions options) {
+    this(layerSizes, Activation.SIGMOID, Output.SIGMOID, threads, options);
+  }
+
+  /** Hidden units {@code g}, outputs {@code out}, given kernels and optimisations. */
+  CpuBackend(int[] layerSizes, Activation g, Output out, int threads, CpuOptions options) {
     s = Network.checkSizes(layerSizes);
     layers = s.length;
+    softmax = out == Output.SOFTMAX;
+    LayerFunction[] f = LayerFunction.of(layers, g, out);
     k = options.kernels();
     pool = new WorkerPool(threads);
     partition = new WorkPartition(options.has(CpuOptions.Optimisation.PARTITION), threads);
@@ -85,11 +108,11 @@ public final class CpuBackend implements Backend {
     batch = new BatchRows(s[0]);
     zeros = new ZeroSkipping(options.has(CpuOptions.Optimisation.SKIP_ZEROS), s[0]);
     grouping = new LabelGrouping(options.has(CpuOptions.Optimisation.GROUP_BATCHES), s[0], s[1]);
-    forward = new ForwardTask(s, buf, params, batch, zeros, k, threads);
+    forward = new ForwardTask(s, buf, params, batch, zeros, k, threads, f, softmax);
     gradient = new GradientTask(s, buf, params, k, threads);
     update = new UpdateTask(s, params, k);
     inputGradient = params.inputHeld() ? new InputGradientTask(s, buf, params, zeros, update, k, threads) : null;
-    hidden = new DeltaTask(s, buf, params, k, threads);
+    hidden = new DeltaTask(s, buf, params, k, threads, f);
   }
 
   @Override
@@ -279,8 +302,12 @@ public final class CpuBackend implements Backend {
       forward.prepare(l, n, gatherInTask && l == 0, deltaInTask);
       run(forward, (long) n * s[l] * s[l + 1]);
     }
+    boolean rowsDone = gathered && deltaInTask;
+    if (softmax && !rowsDone) {
+      OutputDelta.softmax(buf.act[layers - 1], s[layers - 1], 0, n);
+    }
     if (gathered && !deltaInTask) {
-      OutputDelta.rows(buf, batch, s[layers - 1], 0, n);
+      OutputDelta.rows(buf, batch, s[layers - 1], 0, n, softmax);
     }
   }
 
@@ -316,7 +343,7 @@ public final class CpuBackend implements Backend {
         run(gradient, (long) n * s[l] * s[l + 1]);
       }
       if (l >= 1) {
-        // d(l) = (d(l+1) W(l)) .* A(l) .* (1 - A(l)):  W(l) (s[l+1], s[l]), d(l) (n, s[l])
+        // d(l) = (d(l+1) W(l)) .* g'(Z(l)):  W(l) (s[l+1], s[l]), d(l) (n, s[l])
         hidden.prepare(l, n);
         run(hidden, (long) n * s[l] * s[l + 1]);
       }

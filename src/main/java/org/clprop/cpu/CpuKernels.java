@@ -119,6 +119,24 @@ interface CpuKernels {
   void timesSigmoidGradient(float[] d, float[] a, int off, int n);
 
   /**
+   * v[off .. off+n) = tanh(v): z (1 - z^2/3 + 2 z^4/15 - 17 z^6/315 + 62 z^8/2835) for |z| < 1/4, else
+   * sign(z) (1 - e) / (1 + e) with e = e^(-2|z|) by {@link ScalarKernels#exp}.
+   */
+  void tanh(float[] v, int off, int n);
+
+  /** d[off .. off+n) *= 1 - a^2, with a = tanh(z) the stored activations: d .* tanh'(z). */
+  void timesTanhGradient(float[] d, float[] a, int off, int n);
+
+  /** v[off .. off+n) = max(0, v). */
+  void relu(float[] v, int off, int n);
+
+  /**
+   * d[off .. off+n) = d where a > 0, else 0, with a = max(0, z) the stored activations: d .* relu'(z)
+   * (a > 0 exactly where z > 0; the derivative at the kink taken as 0, as PyTorch and the reference take it).
+   */
+  void timesReluGradient(float[] d, float[] a, int off, int n);
+
+  /**
    * One optimiser step on t[off .. off+n) with gradient D = g * inv + reg * t:
    * SGD when {@code m == null}: t -= lr D; momentum when {@code v == null}: m = mu m - lr D, t += m;
    * else Adam: m = b1 m + (1-b1) D, v = b2 v + (1-b2) D^2, t -= step m / (sqrt(v) * scale + eps).

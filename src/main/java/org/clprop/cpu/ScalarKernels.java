@@ -150,6 +150,56 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void tanh(float[] v, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      v[i] = tanh(v[i]);
+    }
+  }
+
+  /**
+   * Below this |z| tanh is its Taylor polynomial to z^9 (error under 1e-8 relative), above it
+   * (1 - e) / (1 + e), where 1 - e keeps enough leading bits (error under 1e-6 relative).
+   */
+  static final float TANH_SMALL = 0.25f;
+  static final float T3 = -1f / 3;
+  static final float T5 = 2f / 15;
+  static final float T7 = -17f / 315;
+  static final float T9 = 62f / 2835;
+
+  /**
+   * tanh(z) from {@link #exp} and exact IEEE operations, as the vector kernel computes it lane by
+   * lane. The polynomial for small |z| avoids 1 - e losing its leading bits as e nears 1.
+   */
+  static float tanh(float z) {
+    float t = z * z;
+    float small = z * Math.fma(Math.fma(Math.fma(Math.fma(T9, t, T7), t, T5), t, T3), t, 1f);
+    float e = exp(-2f * Math.abs(z));
+    float big = (1f - e) / (1f + e);
+    return Math.abs(z) < TANH_SMALL ? small : z < 0f ? -big : big;
+  }
+
+  @Override
+  public void timesTanhGradient(float[] d, float[] a, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      d[i] *= 1f - a[i] * a[i];
+    }
+  }
+
+  @Override
+  public void relu(float[] v, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      v[i] = Math.max(v[i], 0f);
+    }
+  }
+
+  @Override
+  public void timesReluGradient(float[] d, float[] a, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      d[i] = a[i] > 0f ? d[i] : 0f;
+    }
+  }
+
+  @Override
   public void update(UpdateRule r, float[] t, float[] g, float[] m, float[] v, int off, int n, float reg) {
     for (int p = off; p < off + n; p++) {
       t[p] = updateOne(r, t, g, m, v, p, reg);

@@ -3,6 +3,7 @@ package org.clprop.cpu;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,6 +30,10 @@ final class VectorKernels implements CpuKernels {
   private static final FloatVector C4 = FloatVector.broadcast(S, ScalarKernels.C4);
   private static final FloatVector C5 = FloatVector.broadcast(S, ScalarKernels.C5);
   private static final FloatVector C6 = FloatVector.broadcast(S, ScalarKernels.C6);
+  private static final FloatVector T3 = FloatVector.broadcast(S, ScalarKernels.T3);
+  private static final FloatVector T5 = FloatVector.broadcast(S, ScalarKernels.T5);
+  private static final FloatVector T7 = FloatVector.broadcast(S, ScalarKernels.T7);
+  private static final FloatVector T9 = FloatVector.broadcast(S, ScalarKernels.T9);
   /**
    * Rows of C per register tile: 8 where the ISA has 32 vector registers (AVX-512, AArch64), 4 on
    * AVX2's 16 (see VectorTiles). -Dclprop.cpu.rows=4|8 overrides.
@@ -196,6 +201,60 @@ final class VectorKernels implements CpuKernels {
     }
     for (; i < off + n; i++) {
       d[i] *= a[i] * (1f - a[i]);
+    }
+  }
+
+  @Override
+  public void tanh(float[] v, int off, int n) {
+    int i = off;
+    for (int end = off + n - L; i <= end; i += L) {
+      FloatVector z = FloatVector.fromArray(S, v, i);
+      FloatVector t = z.mul(z);
+      FloatVector small = z.mul(T9.fma(t, T7).fma(t, T5).fma(t, T3).fma(t, ONE));
+      FloatVector x = z.abs();
+      FloatVector e = exp(x.mul(-2f));
+      FloatVector big = ONE.sub(e).div(ONE.add(e));
+      big = big.lanewise(VectorOperators.NEG, z.compare(VectorOperators.LT, 0f));
+      big.blend(small, x.compare(VectorOperators.LT, ScalarKernels.TANH_SMALL)).intoArray(v, i);
+    }
+    for (; i < off + n; i++) {
+      v[i] = ScalarKernels.tanh(v[i]);
+    }
+  }
+
+  @Override
+  public void timesTanhGradient(float[] d, float[] a, int off, int n) {
+    int i = off;
+    for (int end = off + n - L; i <= end; i += L) {
+      FloatVector av = FloatVector.fromArray(S, a, i);
+      FloatVector.fromArray(S, d, i).mul(ONE.sub(av.mul(av))).intoArray(d, i);
+    }
+    for (; i < off + n; i++) {
+      d[i] *= 1f - a[i] * a[i];
+    }
+  }
+
+  @Override
+  public void relu(float[] v, int off, int n) {
+    int i = off;
+    for (int end = off + n - L; i <= end; i += L) {
+      FloatVector.fromArray(S, v, i).max(0f).intoArray(v, i);
+    }
+    for (; i < off + n; i++) {
+      v[i] = Math.max(v[i], 0f);
+    }
+  }
+
+  @Override
+  public void timesReluGradient(float[] d, float[] a, int off, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = off;
+    for (int end = off + n - L; i <= end; i += L) {
+      VectorMask<Float> live = FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(S, d, i), live).intoArray(d, i);
+    }
+    for (; i < off + n; i++) {
+      d[i] = a[i] > 0f ? d[i] : 0f;
     }
   }
 

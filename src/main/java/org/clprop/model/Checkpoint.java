@@ -26,9 +26,11 @@ import org.clprop.optim.Optimizer;
  * @param shuffleSeed the seed of the shuffles' generator, drawn from the trainer's seed and fit count
  * @param history the epochs completed, in order, one row of {@link #HISTORY_COLUMNS} numbers each
  *     (the fields of {@code org.clprop.EpochStats}, in its order)
+ * @param spec what the network computes: its activation, output and input scaling (meta.json's
+ *     fields, as in a model file)
  */
 public record Checkpoint(Network network, OptimizerState optimizer, int epochsDone, int batchesDone,
-    long shuffleSeed, List<double[]> history) {
+    long shuffleSeed, List<double[]> history, ModelSpec spec) {
 
   /** A history row's columns: epoch, cost, accuracy, validation cost and accuracy, samples/s, seconds. */
   public static final int HISTORY_COLUMNS = 7;
@@ -52,6 +54,13 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
       }
     }
     history = history.stream().map(double[]::clone).toList();
+    java.util.Objects.requireNonNull(spec, "spec");
+  }
+
+  /** A checkpoint of the course's network (sigmoid units and outputs, no scaling). */
+  public Checkpoint(Network network, OptimizerState optimizer, int epochsDone, int batchesDone, long shuffleSeed,
+      List<double[]> history) {
+    this(network, optimizer, epochsDone, batchesDone, shuffleSeed, history, ModelSpec.COURSE);
   }
 
   /**
@@ -67,6 +76,7 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
     meta.put("seed", run.seed());
     meta.put("epochsDone", epochsDone);
     meta.put("batchesDone", batchesDone);
+    meta.putAll(spec.toMeta());
     save(file, meta);
   }
 
@@ -135,7 +145,8 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
     for (int i = 0; i < history.rows(); i++) {
       h.add(java.util.Arrays.copyOfRange(hv, i * HISTORY_COLUMNS, (i + 1) * HISTORY_COLUMNS));
     }
-    return new Checkpoint(model.network(), new OptimizerState(step, first, second), epochsDone, batchesDone, s, h);
+    return new Checkpoint(model.network(), new OptimizerState(step, first, second), epochsDone, batchesDone, s, h,
+        model.spec());
   }
 
   /** The optimiser whose state this checkpoint holds: SGD none, momentum a velocity, Adam two moments. */
@@ -171,6 +182,19 @@ public record Checkpoint(Network network, OptimizerState optimizer, int epochsDo
       throw new IllegalArgumentException("the checkpoint stopped after " + optimizer.step() + " steps (" + epochsDone
           + " epochs and " + batchesDone + " batches), which does not fit " + examples + " examples in batches of "
           + batch + " (" + batches + " an epoch); resume with the data and batch size it was made with");
+    }
+  }
+
+  /**
+   * Fails unless this checkpoint's network computes what {@code wanted} says: the same activation,
+   * output and scaling (statistics learned from the same training data are equal to the bit).
+   *
+   * @throws IllegalArgumentException naming both
+   */
+  public void checkSpec(ModelSpec wanted) {
+    if (!spec.equals(wanted)) {
+      throw new IllegalArgumentException("the checkpoint's network has " + spec.describe() + ", this fit "
+          + wanted.describe() + "; resume with the settings and data it was made with");
     }
   }
 

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.clprop.core.Sigmoid;
+import org.clprop.core.WeightInit;
 import org.clprop.io.DataFormatException;
 
 /**
@@ -46,6 +48,36 @@ public record ModelSpec(Activation activation, Output output, Optional<Scaling> 
     /** The name in meta.json and on the command line: "sigmoid", "tanh", "relu". */
     public String jsonName() {
       return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** g(z) in double precision, as the reference computes it. */
+    public double g(double z) {
+      return switch (this) {
+        case SIGMOID -> Sigmoid.g(z);
+        case TANH -> Math.tanh(z);
+        case RELU -> z > 0 ? z : 0;
+      };
+    }
+
+    /**
+     * g'(z) in double precision: a (1 - a) for the sigmoid and 1 - a^2 for tanh, with a = g(z); for
+     * ReLU 1 where z > 0, else 0 (the subgradient 0 at the kink, as PyTorch and Keras take it).
+     */
+    public double gradient(double z) {
+      return switch (this) {
+        case SIGMOID -> Sigmoid.gradient(z);
+        case TANH -> 1 - Math.tanh(z) * Math.tanh(z);
+        case RELU -> z > 0 ? 1 : 0;
+      };
+    }
+
+    /** The initialisation that suits g: the course's for the sigmoid, Glorot's for tanh, He's for ReLU. */
+    public WeightInit initialisation() {
+      return switch (this) {
+        case SIGMOID -> WeightInit.COURSE;
+        case TANH -> WeightInit.GLOROT;
+        case RELU -> WeightInit.HE;
+      };
     }
   }
 

@@ -2,6 +2,8 @@ package org.clprop.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 
 /**
  * Launchers for every kernel of {@code kernels/*.cl}: each sets the arguments in the kernel's order,
@@ -10,12 +12,15 @@ import java.util.List;
 public final class ClKernels implements AutoCloseable {
   /** GEMM epilogues, as in matmul.cl. */
   public static final int STORE = 0;
-  /** Epilogue C = g(acc + bias(j)): a hidden layer's forward step. */
-  public static final int BIAS_SIGMOID = 1;
-  /** Epilogue Z = acc + bias(j), C = g(Z): the output layer's forward step, keeping z for J. */
-  public static final int BIAS_SIGMOID_KEEP_Z = 2;
-  /** Epilogue C = acc .* X .* (1 - X): a hidden delta, (d Theta) .* a .* (1 - a). */
-  public static final int TIMES_SIGMOID_GRADIENT = 3;
+  /** Epilogue C = g(acc + bias(j)): a hidden layer's forward step, g the program's activation. */
+  public static final int BIAS_ACTIVATION = 1;
+  /**
+   * Epilogue Z = acc + bias(j), C = out(Z): the output layer's forward step, keeping z for J; out is
+   * the sigmoid, or for softmax outputs the identity, {@link #softmaxRows} then normalising.
+   */
+  public static final int BIAS_OUTPUT_KEEP_Z = 2;
+  /** Epilogue C = acc .* g'(z), with X = a = g(z): a hidden delta, (d Theta) .* g'(z). */
+  public static final int TIMES_ACTIVATION_GRADIENT = 3;
 
   /** How a product's operands are stored (matmul.cl): n as is, t transposed; one kernel each. */
   public enum Layout {
@@ -39,6 +44,7 @@ public final class ClKernels implements AutoCloseable {
   private final ClKernel gatherRows;
   private final ClKernel gatherLabels;
   private final ClKernel outputDelta;
+  private final ClKernel softmaxRows;
   private final ClKernel columnSum;
   private final ClKernel scaleGradient;
   private final ClKernel reduceMetrics;
@@ -49,33 +55,48 @@ public final class ClKernels implements AutoCloseable {
 
   /**
    * Builds (or loads from the cache) the program for {@code ctx}'s device with tile sizes for it,
-   * and on GPUs the products with further tile shapes ({@link KernelParams#gpuVariants}).
+   * and on GPUs the products with further tile shapes ({@link KernelParams#gpuVariants}), for the
+   * course's network: sigmoid hidden units and outputs.
    */
   public ClKernels(ClContext ctx) {
-    this(ctx, KernelParams.forDevice(ctx.device()), ProgramCache.fromEnvironment());
+    this(ctx, Activation.SIGMOID, Output.SIGMOID);
+  }
+
+  /** As {@link #ClKernels(ClContext)}, with hidden units {@code g} and outputs {@code out} compiled in. */
+  public ClKernels(ClContext ctx, Activation g, Output out) {
+    this(ctx, KernelParams.forDevice(ctx.device()), ProgramCache.fromEnvironment(), functionOptions(g, out));
   }
 
   ClKernels(ClContext ctx, KernelParams params, ProgramCache cache) {
-    this(ctx, params, KernelParams.gpuVariants(ctx.device(), params), cache);
+    this(ctx, params, cache, "");
+  }
+
+  private ClKernels(ClContext ctx, KernelParams params, ProgramCache cache, String functions) {
+    this(ctx, params, KernelParams.gpuVariants(ctx.device(), params), cache, functions);
   }
 
   ClKernels(ClContext ctx, KernelParams params, List<KernelParams> variants, ProgramCache cache) {
+    this(ctx, params, variants, cache, "");
+  }
+
+  ClKernels(ClContext ctx, KernelParams params, List<KernelParams> variants, ProgramCache cache, String functions) {
     this.ctx = ctx;
     this.params = params;
-    this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions(), cache);
+    this.program = new ClProgram(ctx, KernelSource.load(), params.buildOptions() + functions, cache);
     this.gemm = new GemmRoutine(ctx.device(), params.cpu());
     try {
       addProducts(program, params);
       String products = variants.isEmpty() ? null : KernelSource.products();
       for (KernelParams v : variants) {
         // Only the products: the element-wise kernels come from the main program.
-        ClProgram p = new ClProgram(ctx, products, v.buildOptions(), cache);
+        ClProgram p = new ClProgram(ctx, products, v.buildOptions() + functions, cache);
         variantPrograms.add(p);
         addProducts(p, v);
       }
       gatherRows = kernel("gather_rows");
       gatherLabels = kernel("gather_labels");
       outputDelta = kernel("output_delta");
+      softmaxRows = kernel("softmax_rows");
       columnSum = kernel("column_sum");
       scaleGradient = kernel("scale_gradient");
       reduceMetrics = kernel("reduce_metrics");
@@ -87,6 +108,19 @@ public final class ClKernels implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * The -D options that compile g and the output function into the program (common.cl): none for
+   * the course's sigmoid and sigmoid, so that its programs and their cache entries are unchanged.
+   */
+  static String functionOptions(Activation g, Output out) {
+    String o = switch (g) {
+      case SIGMOID -> "";
+      case TANH -> " -D ACTIVATION=1";
+      case RELU -> " -D ACTIVATION=2";
+    };
+    return out == Output.SOFTMAX ? o + " -D OUTPUT_SOFTMAX" : o;
   }
 
   private ClKernel kernel(String name) {
@@ -154,6 +188,12 @@ public final class ClKernels implements AutoCloseable {
   public void outputDelta(int n, int k, ClBuffer a, ClBuffer z, ClBuffer y, ClBuffer d, ClBuffer cost, ClBuffer hit) {
     outputDelta.args().arg(n).arg(k).arg(a).arg(z).arg(y).arg(d).arg(cost).arg(hit);
     outputDelta.launch1d(n, GROUP_1D);
+  }
+
+  /** A(i, :) = softmax(Z(i, :)) for the n rows of Z and A, (n, k). */
+  public void softmaxRows(int n, int k, ClBuffer z, ClBuffer a) {
+    softmaxRows.args().arg(n).arg(k).arg(z).arg(a);
+    softmaxRows.launch1d(n, GROUP_1D);
   }
 
   /** G[goff + j*ldg] = beta G[..] + sum_i D(i, j), D (n, out). */

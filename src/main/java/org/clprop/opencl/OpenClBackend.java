@@ -9,6 +9,8 @@ import org.clprop.backend.OptimizerState;
 import org.clprop.backend.StepMetrics;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 import org.clprop.optim.Optimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * step on rows order[from .. from+n):
  *   gather     A(1) = X[order[from..]], y = labels[order[from..]]          (training set resident)
- *   forward    A(l+1) = g(A(l) Theta(l)' + bias)            gemm_nt, epilogue 1 (output: 2, keeps z)
+ *   forward    A(l+1) = g(A(l) Theta(l)' + bias)            gemm_nt, epilogue 1 (output: 2, keeps z;
+ *              softmax outputs: then softmax_rows)          g and the output compiled in (-D, common.cl)
  *   output     d(L) = A(L) - Y; per-row cost and hit; reduced into this step's metrics slot
  *   backward   Delta(l)[:, 1:] = d(l+1)' A(l)  gemm_tn;  Delta(l)[:, 0] = column sums of d(l+1)
- *              d(l) = (d(l+1) Theta(l)[:, 1:]) .* A(l) .* (1 - A(l))   gemm_nn, epilogue 3, l >= 2
+ *              d(l) = (d(l+1) Theta(l)[:, 1:]) .* g'(Z(l))   gemm_nn, epilogue 3 (g' from A(l)), l >= 2
  *   scale      D = Delta / n + (lambda / n) Theta off the bias column
  *   update     the optimiser's kernel over all parameters
  * </pre>
@@ -55,6 +58,8 @@ public final class OpenClBackend implements Backend {
   private final DeviceOptimizer optimizer;
 
   private final BatchBuffers batch;
+  /** The forward and backward passes as kernel launches over the batch's buffers. */
+  private final LayerPasses passes;
   private final RowFeed feed;
   /** The training steps' sums until takeMetrics; one slot per chunk of a whole pass. */
   private final StepTotals stepTotals;
@@ -62,13 +67,26 @@ public final class OpenClBackend implements Backend {
 
   private boolean closed;
 
-  /** A backend for {@code layerSizes} on {@code device}: creates the context, builds the program. */
+  /**
+   * A backend for the course's network of {@code layerSizes} (sigmoid units and outputs) on
+   * {@code device}: creates the context, builds the program.
+   */
   public OpenClBackend(int[] layerSizes, ClDevice device) {
     this(layerSizes, device, false);
   }
 
   /** As above; with {@code profiling}, {@link #context()}'s profile can time each kernel (benchmarks). */
   public OpenClBackend(int[] layerSizes, ClDevice device, boolean profiling) {
+    this(layerSizes, Activation.SIGMOID, Output.SIGMOID, device, profiling);
+  }
+
+  /** A backend for a network with hidden units {@code g} and outputs {@code out}. */
+  public OpenClBackend(int[] layerSizes, Activation g, Output out, ClDevice device) {
+    this(layerSizes, g, out, device, false);
+  }
+
+  /** As above; with {@code profiling}, {@link #context()}'s profile can time each kernel (benchmarks). */
+  public OpenClBackend(int[] layerSizes, Activation g, Output out, ClDevice device, boolean profiling) {
     s = Network.checkSizes(layerSizes);
     layers = s.length;
     thetaOff = new int[layers];
@@ -81,7 +99,7 @@ public final class OpenClBackend implements Backend {
     ClKernels kernels = null;
     StepTotals totals = null;
     try {
-      kernels = new ClKernels(ctx);
+      kernels = new ClKernels(ctx, g, out);
       params = own("parameters", (long) paramCount * 4);
       grad = own("gradients", (long) paramCount * 4);
       regSums = own("sums of squares", (long) layers * 4);
@@ -99,6 +117,7 @@ public final class OpenClBackend implements Backend {
     stepTotals = totals;
     passSlots = new MetricSlots(ctx, "evaluation metrics", 0);
     batch = new BatchBuffers(ctx, s, paramCount, METRIC_SLOTS);
+    passes = new LayerPasses(ctx, k, s, thetaOff, batch, params, grad, regSums, out == Output.SOFTMAX);
     feed = new RowFeed(ctx, k, s[0]);
     LOG.info("OpenCL backend on {}", device.describe());
   }
@@ -179,14 +198,14 @@ public final class OpenClBackend implements Backend {
       throw new IllegalStateException("L-BFGS is full-batch: the trainer drives it, not trainStep");
     }
     feed.loadStep(from, count, batch);
-    forward(count);
-    outputDelta(count, stepTotals.buffer(), stepTotals.slotFor(count));
+    passes.forward(count);
+    passes.outputDelta(count, stepTotals.buffer(), stepTotals.slotFor(count));
     stepTotals.drainIfFull();
-    backward(count, 0f);
+    passes.backward(count, 0f);
     if (lambda == 0) {
       optimizer.update(params, grad, 1f / count); // the update divides by m: no scaling launches
     } else {
-      scale(count, lambda);
+      passes.scale(count, lambda);
       optimizer.update(params, grad, 1f);
     }
     feed.prefetchAfter(from, count);
@@ -244,7 +263,7 @@ public final class OpenClBackend implements Backend {
     for (int from = 0; from < n; from += batch.capacity()) {
       int rows = Math.min(batch.capacity(), n - from);
       batch.act[0].write(ctx.queue(), x, from * s[0], 0, rows * s[0]);
-      forward(rows);
+      passes.forward(rows);
       batch.act[layers - 1].read(ctx.queue(), 0, out, from * kOut, rows * kOut);
     }
     return out;
@@ -285,12 +304,12 @@ public final class OpenClBackend implements Backend {
     int m = data.size();
     StepMetrics totals = accumulate(feed.forPass(data), data, null, 0, m, wantGradient);
     if (wantGradient) {
-      scale(m, lambda);
+      passes.scale(m, lambda);
       if (gradOut != null) {
         grad.read(ctx.queue(), 0, gradOut, 0, paramCount);
       }
     }
-    double j = totals.costSum() / m + (lambda == 0 ? 0 : lambda / (2.0 * m) * sumOfSquares());
+    double j = totals.costSum() / m + (lambda == 0 ? 0 : lambda / (2.0 * m) * passes.sumOfSquares());
     return new Evaluation(j, totals.accuracy(), m);
   }
 
@@ -317,10 +336,10 @@ public final class OpenClBackend implements Backend {
       int at = from + c * capacity;
       int n = Math.min(capacity, from + count - at);
       feed.load(r, r == null ? data : null, order, at, n, batch);
-      forward(n);
-      outputDelta(n, passSlots.buffer(), passSlots.next());
+      passes.forward(n);
+      passes.outputDelta(n, passSlots.buffer(), passSlots.next());
       if (wantGradient) {
-        backward(n, c == 0 ? 0f : 1f);
+        passes.backward(n, c == 0 ? 0f : 1f);
       }
     }
     float[] v = passSlots.drain();
@@ -331,61 +350,6 @@ public final class OpenClBackend implements Backend {
       hits += Math.round(v[2 * c + 1]);
     }
     return new StepMetrics(cost, hits, count);
-  }
-
-  private void forward(int n) {
-    ClBuffer[] act = batch.act;
-    for (int l = 0; l + 1 < layers; l++) {
-      int in = s[l];
-      int out = s[l + 1];
-      boolean last = l + 1 == layers - 1;
-      k.gemm(ClKernels.Layout.NT, n, out, in, act[l], 0, in, params, thetaOff[l] + 1, in + 1, act[l + 1], 0, out,
-          last ? ClKernels.BIAS_SIGMOID_KEEP_Z : ClKernels.BIAS_SIGMOID, 0f, params, thetaOff[l], in + 1, batch.zOut, 0);
-    }
-  }
-
-  private void outputDelta(int n, ClBuffer metrics, int slot) {
-    int kOut = s[layers - 1];
-    BatchBuffers b = batch;
-    k.outputDelta(n, kOut, b.act[layers - 1], b.zOut, b.labels, b.delta[layers - 1], b.rowCost, b.rowHit);
-    k.reduceMetrics(n, b.rowCost, b.rowHit, metrics, slot);
-  }
-
-  /** Delta(l) (= when beta is 0, += when 1) for every layer, and the hidden deltas between. */
-  private void backward(int n, float beta) {
-    ClBuffer[] act = batch.act;
-    ClBuffer[] delta = batch.delta;
-    for (int l = layers - 2; l >= 0; l--) {
-      int in = s[l];
-      int out = s[l + 1];
-      k.gemm(ClKernels.Layout.TN, out, in, n, delta[l + 1], 0, out, act[l], 0, in, grad, thetaOff[l] + 1, in + 1,
-          ClKernels.STORE, beta, params, 0, 0, params, 0);
-      k.columnSum(n, out, delta[l + 1], grad, thetaOff[l], in + 1, beta);
-      if (l >= 1) {
-        k.gemm(ClKernels.Layout.NN, n, in, out, delta[l + 1], 0, out, params, thetaOff[l] + 1, in + 1, delta[l], 0, in,
-            ClKernels.TIMES_SIGMOID_GRADIENT, 0f, act[l], 0, in, params, 0);
-      }
-    }
-  }
-
-  /** D = Delta / m + (lambda / m) Theta off the bias column, layer by layer. */
-  private void scale(int m, double lambda) {
-    for (int l = 0; l + 1 < layers; l++) {
-      k.scaleGradient(s[l + 1], s[l] + 1, thetaOff[l], grad, params, 1f / m, (float) (lambda / m));
-    }
-  }
-
-  private double sumOfSquares() {
-    for (int l = 0; l + 1 < layers; l++) {
-      k.sumSquares(s[l + 1], s[l] + 1, thetaOff[l], params, regSums, l);
-    }
-    float[] v = new float[layers - 1];
-    regSums.read(ctx.queue(), 0, v, 0, v.length);
-    double sum = 0;
-    for (float x : v) {
-      sum += x;
-    }
-    return sum;
   }
 
   private void releaseOwned() {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.clprop.core.Matrix;
 import org.clprop.core.Network;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 
 /**
  * Numerical gradients by central differences, (J(theta + e) - J(theta - e)) / 2e for every
@@ -13,8 +15,14 @@ import org.clprop.core.Network;
 public final class GradientCheck {
   private GradientCheck() {}
 
-  /** The numerical gradient of J at {@code net}, same shapes as the Theta matrices. */
+  /** The numerical gradient of the course network's J at {@code net}, same shapes as the Theta matrices. */
   public static List<Matrix> numericalGradients(Network net, double[] x, int[] y, double lambda, double e) {
+    return numericalGradients(net, Activation.SIGMOID, Output.SIGMOID, x, y, lambda, e);
+  }
+
+  /** The numerical gradient of J at {@code net} with hidden units {@code act} and outputs {@code output}. */
+  public static List<Matrix> numericalGradients(Network net, Activation act, Output output, double[] x, int[] y,
+      double lambda, double e) {
     int[] s = net.sizes();
     List<double[]> flat = new ArrayList<>();
     for (Matrix t : net.thetas()) {
@@ -27,9 +35,9 @@ public final class GradientCheck {
       for (int i = 0; i < p.length; i++) {
         double keep = p[i];
         p[i] = keep + e;
-        double plus = ReferenceBackprop.cost(build(s, flat), x, y, lambda);
+        double plus = ReferenceBackprop.cost(build(s, flat), act, output, x, y, lambda);
         p[i] = keep - e;
-        double minus = ReferenceBackprop.cost(build(s, flat), x, y, lambda);
+        double minus = ReferenceBackprop.cost(build(s, flat), act, output, x, y, lambda);
         p[i] = keep;
         g[i] = (plus - minus) / (2 * e);
       }

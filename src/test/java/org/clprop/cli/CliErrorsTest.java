@@ -145,8 +145,36 @@ class CliErrorsTest {
     fails(2, new String[] {"train", "--batch", "0"}, "batchSize", "0");
     fails(2, new String[] {"train", "--layers", "10,5,10"}, "--layers", "64 features");
     fails(2, new String[] {"train", "--early-stop", "3"}, "--early-stop", "--validation");
+    fails(2, new String[] {"train", "--activation", "gelu"}, "--activation", "'gelu'", "sigmoid, tanh, relu");
+    fails(2, new String[] {"train", "--output", "linear"}, "--output", "'linear'", "softmax");
+    fails(2, new String[] {"train", "--scale", "robust"}, "--scale", "'robust'", "standard", "minmax]");
+    fails(2, new String[] {"train", "--lr-schedule", "exp:2"}, "--lr-schedule", "'exp:2'", "cosine[:MIN]");
+    fails(2, new String[] {"train", "--lr-schedule", "cosine", "--optimizer", "lbfgs"}, "--lr-schedule", "L-BFGS");
+    fails(2, new String[] {"train", "--lr", "0.001", "--lr-schedule", "cosine:0.01"}, "--lr-schedule",
+        "minimum 0.01", "learning rate 0.001");
+    fails(2, new String[] {"train", "--validation", "0.1", "--min-delta", "0.01"}, "--min-delta", "--early-stop");
+    fails(2, new String[] {"train", "--validation", "0.1", "--early-stop", "2", "--monitor", "loss"}, "--monitor",
+        "'loss'", "val_cost");
+    fails(2, new String[] {"train", "--validation", "0.1", "--early-stop", "2", "--min-delta", "-1"},
+        "minDelta", "-1.0");
     fails(2, new String[] {"train", "--out", dir.resolve("no/such/m.npz").toString()}, "--out", "does not exist");
     fails(2, new String[] {"evaluate"}, "--model");
+  }
+
+  /** With --resume the network is the checkpoint's: options that say otherwise fail, naming the file. */
+  @Test
+  void resumeOptionsMustAgreeWithTheCheckpoint() throws IOException {
+    org.clprop.hostile.Fixtures.write(dir);
+    String ck = dir.resolve("ck.npz").toString();
+    String data = dir.resolve("d.csv").toString();
+    fails(1, new String[] {"train", "--data", data, "--batch", "8", "--epochs", "4", "--resume", ck, "--activation",
+        "relu"}, "ck.npz", "trained with --activation sigmoid, not relu");
+    fails(1, new String[] {"train", "--data", data, "--batch", "8", "--epochs", "4", "--resume", ck, "--scale",
+        "standard"}, "ck.npz", "--scale none, not standard");
+    // Left out, they are the checkpoint's: no scaling although the data is a CSV.
+    CliRun ok = CliRun.of("train", "--data", data, "--batch", "8", "--epochs", "4", "--resume", ck, "--backend", "cpu",
+        "--checkpoint", dir.resolve("ck2.npz").toString());
+    assertEquals(0, ok.code(), ok.toString());
   }
 
   @Test

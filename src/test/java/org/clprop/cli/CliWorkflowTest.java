@@ -46,6 +46,68 @@ class CliWorkflowTest {
     assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), model.classNames());
     assertEquals(List.of(64.0, 32.0, 10.0), model.meta().get("layers"), model.meta().toString());
     assertEquals(32.0, model.meta().get("batch"), "under 10,000 examples the default batch is 32: " + model.meta());
+    assertEquals(org.clprop.model.ModelSpec.COURSE, model.spec(), "image data: the course's network, unscaled");
+  }
+
+  /**
+   * A CSV of raw tabular features: train scales them by default (standard), with ReLU units and
+   * softmax outputs, the statistics from the training part; evaluate, predict and grad apply them
+   * from the model file, predict's probabilities sum to 1; --scale none records no scaling.
+   */
+  @Test
+  void tabularCsvTrainsScaledAndEveryCommandAppliesTheModelsScaling() throws IOException {
+    org.clprop.data.Dataset d = org.clprop.testutil.Tensors.tabularData(400, 5);
+    StringBuilder csv = new StringBuilder("f0,f1,f2,f3,label\n");
+    for (int i = 0; i < d.size(); i++) {
+      for (int c = 0; c < 4; c++) {
+        csv.append(d.feature(i, c)).append(',');
+      }
+      csv.append(d.label(i)).append('\n');
+    }
+    Path data = dir.resolve("tabular.csv");
+    Files.writeString(data, csv);
+    Path m = dir.resolve("m.npz");
+    CliRun t = CliRun.of("train", "--data", data.toString(), "--backend", "cpu", "--activation", "relu", "--output",
+        "softmax", "--hidden", "8", "--epochs", "30", "--validation", "0.25", "--early-stop", "5", "--monitor",
+        "val_cost", "--min-delta", "0.001", "--lr-schedule", "cosine", "--out", m.toString());
+    assertEquals(0, t.code(), t.toString());
+    assertTrue(t.out().contains("(relu hidden units, softmax outputs, standard scaling)"), t.out());
+    ModelFile.Model model = ModelFile.load(m);
+    assertEquals("relu", model.meta().get("activation"));
+    assertEquals("softmax", model.meta().get("output"));
+    org.clprop.model.ModelSpec.Scaling s = model.spec().scaling().orElseThrow();
+    // The statistics of the 300 training rows, not of all 400 (the split is train's, seeded).
+    org.clprop.data.Split parts = org.clprop.data.Split.of(d, 0.25, 1);
+    assertEquals(org.clprop.model.FeatureScaling.learn(s.kind(), parts.first()), s);
+
+    CliRun e = CliRun.of("evaluate", "--model", m.toString(), "--data", data.toString(), "--backend", "cpu");
+    assertEquals(0, e.code(), e.toString());
+    double acc = Double.parseDouble(e.out().replaceAll("(?s).*\naccuracy: (\\S+).*", "$1"));
+    assertTrue(acc >= 0.9, "scaled ReLU net on its own data: " + e.out());
+    Path p = dir.resolve("p.csv");
+    CliRun pr = CliRun.of("predict", "--model", m.toString(), "--data", data.toString(), "--out", p.toString(),
+        "--backend", "cpu");
+    assertEquals(0, pr.code(), pr.toString());
+    List<String> lines = Files.readAllLines(p);
+    int right = 0;
+    for (int i = 0; i < d.size(); i++) {
+      String[] f = lines.get(i + 1).split(",");
+      double sum = Float.parseFloat(f[1]) + Float.parseFloat(f[2]);
+      assertEquals(1.0, sum, 1e-6, "softmax row " + i);
+      right += Integer.parseInt(f[0]) == d.label(i) ? 1 : 0;
+    }
+    assertEquals(acc, right / (double) d.size(), 1e-9, "predict's classes give evaluate's accuracy");
+    CliRun g = CliRun.of("grad", "--model", m.toString(), "--data", data.toString(), "--out",
+        dir.resolve("g.npz").toString());
+    assertEquals(0, g.code(), g.toString());
+    double j = Double.parseDouble(g.out().replaceAll("(?s)J = (\\S+) on.*", "$1"));
+    double cost = Double.parseDouble(e.out().replaceAll("(?s).*\ncost: (\\S+).*", "$1"));
+    assertEquals(cost, j, 1e-5, "grad's double J of the scaled data is evaluate's float J");
+
+    CliRun none = CliRun.of("train", "--data", data.toString(), "--backend", "cpu", "--scale", "none", "--epochs", "1",
+        "--out", m.toString());
+    assertEquals(0, none.code(), none.toString());
+    assertTrue(ModelFile.load(m).spec().scaling().isEmpty());
   }
 
   @Test

@@ -15,6 +15,8 @@ import org.clprop.backend.StepMetrics;
 import org.clprop.core.CostGradient;
 import org.clprop.core.Network;
 import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 import org.clprop.optim.Optimizer;
 import org.clprop.reference.ReferenceBackprop;
 import org.clprop.testutil.Tensors;
@@ -43,6 +45,66 @@ class CpuBackendTest {
     }
   }
 
+  /**
+   * Every hidden activation and output function, with the SIMD and the plain-Java kernels, on
+   * awkward networks; one row of ten softmax outputs normalises them after the forward pass
+   * rather than in the product's parts (a single row is split by columns).
+   */
+  @Test
+  void everyActivationAndOutputMatchesTheReference() {
+    long seed = 500;
+    for (Activation g : Activation.values()) {
+      for (Output out : Output.values()) {
+        Random r = new Random(seed);
+        int[] awkward = {1, 3, 17, 33, 129};
+        for (int net = 0; net < 6; net++) {
+          int layers = 2 + net % 4;
+          int[] sizes = new int[layers];
+          for (int l = 0; l < layers; l++) {
+            sizes[l] = awkward[r.nextInt(awkward.length)];
+          }
+          sizes[layers - 1] = Math.max(2, sizes[layers - 1] % 11);
+          int m = net == 5 ? 1 : 1 + r.nextInt(300);
+          if (net == 5) {
+            sizes[layers - 1] = 10;
+          }
+          double lambda = net % 2 == 0 ? 0 : 0.5 + 2 * r.nextDouble();
+          CpuKernels kernels = net % 3 == 2 ? new ScalarKernels() : CpuKernels.best();
+          compare(sizes, g, out, m, lambda, seed + net, 1 + net % 2, kernels);
+        }
+        seed += 10;
+      }
+    }
+  }
+
+  /** One SGD step for each activation and output moves the weights by the reference's gradient. */
+  @Test
+  void oneTrainingStepOfEveryActivationAndOutputFollowsTheReference() {
+    int[] sizes = {17, 40, 9, 6};
+    Dataset data = Tensors.randomData(37, 17, 6, 5);
+    int[] order = new int[37];
+    Arrays.setAll(order, i -> (i * 7) % 37);
+    for (Activation g : Activation.values()) {
+      for (Output out : Output.values()) {
+        Network net = Network.initialise(sizes, 11);
+        try (CpuBackend b = new CpuBackend(sizes, g, out, 2, parallel(CpuKernels.best()))) {
+          b.setParameters(net.toFlatFloats());
+          b.setOptimizer(Optimizer.sgd(0.3));
+          b.bindTrainingSet(data, 37);
+          b.setOrder(order);
+          b.trainStep(0, 37, 0.8);
+          Dataset rows = data.subset(order);
+          double[] grad = flatten(ReferenceBackprop.costAndGradients(net, g, out, widen(rows.x()), rows.labels(), 0.8));
+          double[] want = widen(net.toFlatFloats());
+          for (int i = 0; i < want.length; i++) {
+            want[i] -= 0.3 * grad[i];
+          }
+          assertClose(want, widen(b.parameters()), 1e-6, 1e-5, g + "/" + out);
+        }
+      }
+    }
+  }
+
   @Test
   void chunkedGradientOverMoreRowsThanOneChunk() {
     compare(new int[] {17, 33, 5}, 1300, 1.5, 9, 2);
@@ -59,16 +121,38 @@ class CpuBackendTest {
   }
 
   private static void compare(int[] sizes, int m, double lambda, long seed, int threads, CpuKernels kernels) {
+    compare(sizes, Activation.SIGMOID, Output.SIGMOID, m, lambda, seed, threads, kernels);
+  }
+
+  /**
+   * Cost and gradient against the reference; with softmax outputs, also that predicted rows sum
+   * to 1. The course's initialisation (random biases) for every activation: He's zero biases would
+   * put ReLU units fed by dead units exactly at the kink, where float and double may take
+   * different sides.
+   */
+  private static void compare(int[] sizes, Activation act, Output out, int m, double lambda, long seed, int threads,
+      CpuKernels kernels) {
     Network net = Network.initialise(sizes, seed);
     Dataset data = Tensors.randomData(m, sizes[0], sizes[sizes.length - 1], seed + 1);
-    CostGradient want = ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), lambda);
-    try (CpuBackend b = new CpuBackend(sizes, threads, parallel(kernels))) {
+    CostGradient want = ReferenceBackprop.costAndGradients(net, act, out, widen(data.x()), data.labels(), lambda);
+    try (CpuBackend b = new CpuBackend(sizes, act, out, threads, parallel(kernels))) {
       b.setParameters(net.toFlatFloats());
       float[] g = new float[net.parameterCount()];
       double cost = b.costAndGradient(data, lambda, g);
-      String what = Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
+      String what = act + "/" + out + " " + Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
       assertEquals(want.cost(), cost, 1e-5 * Math.max(1, Math.abs(want.cost())), what + " cost");
       assertClose(want.gradients(), Network.fromFlatFloats(sizes, g).thetas(), ABS, REL, what);
+      if (out == Output.SOFTMAX) {
+        int k = sizes[sizes.length - 1];
+        float[] p = b.predictProbabilities(data.x(), m);
+        for (int i = 0; i < m; i++) {
+          double sum = 0;
+          for (int j = 0; j < k; j++) {
+            sum += p[i * k + j];
+          }
+          assertEquals(1.0, sum, 1e-6, what + ": softmax outputs of row " + i + " sum to 1");
+        }
+      }
     }
   }
 

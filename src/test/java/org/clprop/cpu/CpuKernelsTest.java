@@ -322,6 +322,63 @@ class CpuKernelsTest {
     }
   }
 
+  /**
+   * tanh and ReLU and their g' products: accurate against double precision, and the vector kernels
+   * give the scalar kernels' bits (the tails of the vector loops are the scalar code, so a
+   * difference would make a result depend on where an element falls).
+   */
+  @Test
+  void tanhAndReluKernelsAgree() {
+    Random r = new Random(19);
+    for (int n : new int[] {1, 15, 16, 17, 100, 1000}) {
+      float[] z = new float[n];
+      for (int i = 0; i < n; i++) {
+        // Scales from 1e-4 to 20 so that both sides of tanh's small-|z| polynomial run.
+        z[i] = (float) (r.nextGaussian() * Math.pow(10, -4 + 5.3 * r.nextDouble()));
+      }
+      if (n > 3) {
+        z[0] = -100f;
+        z[1] = 0f;
+        z[2] = ScalarKernels.TANH_SMALL;
+      }
+      float[] s = z.clone();
+      float[] v = z.clone();
+      SCALAR.tanh(s, 0, n);
+      VECTOR.tanh(v, 0, n);
+      for (int i = 0; i < n; i++) {
+        double want = Math.tanh(z[i]);
+        double err = Math.abs(s[i] - want);
+        if (err > 1e-6 * Math.abs(want) + 1e-30) {
+          throw new AssertionError("tanh(" + z[i] + ") = " + s[i] + ", want " + want);
+        }
+      }
+      assertArrayEquals(s, v, "vector tanh vs scalar, bit for bit");
+      float[] d1 = random(r, n);
+      float[] d2 = d1.clone();
+      SCALAR.timesTanhGradient(d1, s, 0, n);
+      VECTOR.timesTanhGradient(d2, s, 0, n);
+      assertArrayEquals(d1, d2, "tanh' product");
+
+      float[] rs = z.clone();
+      float[] rv = z.clone();
+      SCALAR.relu(rs, 0, n);
+      VECTOR.relu(rv, 0, n);
+      for (int i = 0; i < n; i++) {
+        org.junit.jupiter.api.Assertions.assertEquals(z[i] > 0 ? z[i] : 0f, rs[i], "relu(" + z[i] + ")");
+      }
+      assertArrayEquals(rs, rv, "vector relu vs scalar");
+      float[] e1 = random(r, n);
+      float[] e2 = e1.clone();
+      float[] e0 = e1.clone();
+      SCALAR.timesReluGradient(e1, rs, 0, n);
+      VECTOR.timesReluGradient(e2, rs, 0, n);
+      for (int i = 0; i < n; i++) {
+        org.junit.jupiter.api.Assertions.assertEquals(z[i] > 0 ? e0[i] : 0f, e1[i], "relu' product at z=" + z[i]);
+      }
+      assertArrayEquals(e1, e2, "vector relu' product vs scalar");
+    }
+  }
+
   @Test
   void expIsAccurateOverTheWholeFloatRange() {
     for (float x = -87f; x <= 88f; x += 0.01f) {

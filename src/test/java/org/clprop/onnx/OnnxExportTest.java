@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exported models run in ONNX Runtime (from Python) and give what clprop gives: for the course's
- * network, {@code clprop predict}'s probabilities on the same rows; for every activation, output and
- * scaling, a double-precision forward pass written here from the model file's Thetas and the
- * formulas of {@link ModelSpec}. Max abs difference at most 1e-5 everywhere. Networks with 0 to 3
+ * Exported models run in ONNX Runtime (from Python) and give what clprop gives: for every
+ * activation, output and scaling, {@code clprop predict}'s probabilities on the same rows, and a
+ * double-precision forward pass written here from the model file's Thetas and the formulas of
+ * {@link ModelSpec}. Max abs difference at most 1e-5 everywhere. Networks with 0 to 3
  * hidden layers, awkward widths; onnx.checker validates each file. Skipped where no Python has
  * numpy, onnx and onnxruntime, failed instead when CLPROP_REQUIRE_ONNX is set (as .ci/run does).
  */
@@ -49,7 +49,7 @@ class OnnxExportTest {
   Path dir;
 
   /** One exported model: its files and what it was made of. */
-  private record Case(String name, ModelFile.Model model, float[] x, boolean course, Path onnx) {}
+  private record Case(String name, ModelFile.Model model, float[] x, Path onnx) {}
 
   /** Set by .ci/run: a missing onnxruntime fails these tests instead of skipping them. */
   static final String REQUIRED_BY = "CLPROP_REQUIRE_ONNX";
@@ -72,8 +72,8 @@ class OnnxExportTest {
       explicit.put("activation", "sigmoid");
       explicit.put("output", "sigmoid");
       explicit.put("scaling", null);
-      cases.add(export(cases.size(), sizes, Map.of(), small, rng, true));
-      cases.add(export(cases.size(), sizes, explicit, small, rng, true));
+      cases.add(export(cases.size(), sizes, Map.of(), small, rng));
+      cases.add(export(cases.size(), sizes, explicit, small, rng));
       for (ModelSpec.Activation a : ModelSpec.Activation.values()) {
         for (ModelSpec.Output o : ModelSpec.Output.values()) {
           for (String kind : new String[] {null, "standard", "minmax"}) {
@@ -85,7 +85,7 @@ class OnnxExportTest {
               fields.put("scaling", scaling(kind, tabular, n));
               x = tabular;
             }
-            cases.add(export(cases.size(), sizes, fields, x, rng, false));
+            cases.add(export(cases.size(), sizes, fields, x, rng));
           }
         }
       }
@@ -111,15 +111,13 @@ class OnnxExportTest {
       for (int i = 0; i < ROWS; i++) {
         assertEquals(argmax(p, i * classes, classes), (int) cls[i], k.name() + ": class of row " + i);
       }
-      if (k.course()) {
-        double[][] predicted = clpropPredict(k, c);
-        double dp = maxAbs(p, predicted[0]);
-        worstPredict = Math.max(worstPredict, dp);
-        assertTrue(dp <= TOLERANCE, k.name() + ": ONNX Runtime against clprop predict: max abs " + dp);
-        for (int i = 0; i < ROWS; i++) {
-          if (margin(predicted[0], i * classes, classes) > 2 * TOLERANCE) {
-            assertEquals(predicted[1][i], cls[i], k.name() + ": class of row " + i);
-          }
+      double[][] predicted = clpropPredict(k, c);
+      double dp = maxAbs(p, predicted[0]);
+      worstPredict = Math.max(worstPredict, dp);
+      assertTrue(dp <= TOLERANCE, k.name() + ": ONNX Runtime against clprop predict: max abs " + dp);
+      for (int i = 0; i < ROWS; i++) {
+        if (margin(predicted[0], i * classes, classes) > 2 * TOLERANCE) {
+          assertEquals(predicted[1][i], cls[i], k.name() + ": class of row " + i);
         }
       }
     }
@@ -155,7 +153,7 @@ class OnnxExportTest {
     for (int i = 0; i < ROWS; i++) {
       System.arraycopy(x[i], 0, flat, i * 4, 4);
     }
-    Case k = new Case("trainer", model, flat, true, onnx);
+    Case k = new Case("trainer", model, flat, onnx);
     Map<String, Object> r = runInOnnxRuntime(python, List.of(k)).get(0);
     checkGraph(k, r);
     assertEquals("[\"a\",\"b\",\"c\"]", metadata(r).get("class_names"));
@@ -172,8 +170,8 @@ class OnnxExportTest {
   // ---- the cases ---------------------------------------------------------------------------------
 
   /** Saves a random network with {@code fields} in its meta.json, exports it, and writes its rows. */
-  private Case export(int index, int[] sizes, Map<String, Object> fields, float[] x, SplittableRandom rng,
-      boolean course) throws IOException {
+  private Case export(int index, int[] sizes, Map<String, Object> fields, float[] x, SplittableRandom rng)
+      throws IOException {
     List<Matrix> thetas = new ArrayList<>();
     for (int l = 0; l + 1 < sizes.length; l++) {
       double[] v = new double[sizes[l + 1] * (sizes[l] + 1)];
@@ -201,7 +199,7 @@ class OnnxExportTest {
       assertEquals(0, r.code(), r.err());
     }
     ModelFile.Model model = ModelFile.load(npz);
-    return new Case("m" + index + " " + Arrays.toString(sizes) + " " + model.spec().describe(), model, x, course, onnx);
+    return new Case("m" + index + " " + Arrays.toString(sizes) + " " + model.spec().describe(), model, x, onnx);
   }
 
   /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +141,84 @@ class ClKernelsTest {
 
   /** C = epilogue(sum_p A(i,p) B(p,j)) with offsets and padded leading dimensions, against doubles. */
   private void checkGemm(ClKernels k, ClKernels.Layout variant, int m, int n, int kk, int mode) {
+    checkGemm(k, variant, m, n, kk, mode, Activation.SIGMOID, Output.SIGMOID);
+  }
+
+  /**
+   * Programs built for every other hidden unit and output function: the forward epilogues apply g
+   * (hidden) or keep z and apply the output's function (the identity before softmax_rows), the delta
+   * epilogue multiplies by g' written in a = g(z).
+   */
+  @Test
+  void epiloguesComputeEachActivationAndOutputFunction() {
+    for (Activation g : Activation.values()) {
+      for (Output out : Output.values()) {
+        if (g == Activation.SIGMOID && out == Output.SIGMOID) {
+          continue;
+        }
+        try (ClKernels f = new ClKernels(ctx, g, out)) {
+          for (int[] mnk : new int[][] {{17, 33, 5}, {1, 129, 3}, {33, 1, 17}, {129, 17, 129}}) {
+            for (ClKernels.Layout v : ClKernels.Layout.values()) {
+              for (int mode = 1; mode < 4; mode++) {
+                checkGemm(f, v, mnk[0], mnk[1], mnk[2], mode, g, out);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** softmax_rows, and output_delta's cost -log a_label from z, in a program built for softmax outputs. */
+  @Test
+  void softmaxRowsAndItsCost() {
+    try (ClKernels f = new ClKernels(ctx, Activation.RELU, Output.SOFTMAX)) {
+      for (int n : new int[] {1, 17, 129}) {
+        int kOut = 1 + n % 11;
+        float[] z = random(n * kOut);
+        int[] y = new int[n];
+        for (int i = 0; i < z.length; i++) {
+          z[i] *= 40;   // exponents far beyond float's range unless shifted by the row's max
+        }
+        for (int i = 0; i < n; i++) {
+          y[i] = r.nextInt(kOut);
+        }
+        ClBuffer zb = up(z);
+        ClBuffer ab = up(new float[n * kOut]);
+        f.softmaxRows(n, kOut, zb, ab);
+        float[] a = down(ab, n * kOut);
+        ClBuffer d = up(new float[n * kOut]);
+        ClBuffer cost = up(new float[n]);
+        ClBuffer hit = up(new float[n]);
+        f.outputDelta(n, kOut, ab, zb, up(y), d, cost, hit);
+        float[] dv = down(d, n * kOut);
+        float[] cv = down(cost, n);
+        for (int i = 0; i < n; i++) {
+          double max = Double.NEGATIVE_INFINITY;
+          for (int j = 0; j < kOut; j++) {
+            max = Math.max(max, z[i * kOut + j]);
+          }
+          double sum = 0;
+          for (int j = 0; j < kOut; j++) {
+            sum += Math.exp(z[i * kOut + j] - max);
+          }
+          double rowSum = 0;
+          for (int j = 0; j < kOut; j++) {
+            double h = Math.exp(z[i * kOut + j] - max) / sum;
+            assertEquals(h, a[i * kOut + j], 1e-6, "softmax row " + i + " unit " + j);
+            assertEquals(a[i * kOut + j] - (j == y[i] ? 1 : 0), dv[i * kOut + j], 1e-7, "d row " + i);
+            rowSum += a[i * kOut + j];
+          }
+          assertEquals(1, rowSum, 1e-5, "row " + i + " sums to 1");
+          double want = Math.log(sum) + max - z[i * kOut + y[i]];
+          assertEquals(want, cv[i], 1e-5 * Math.max(1, want), "-log a_label of row " + i);
+        }
+      }
+    }
+  }
+
+  private void checkGemm(ClKernels k, ClKernels.Layout variant, int m, int n, int kk, int mode, Activation g,
+      Output out) {
     boolean ta = variant.name().charAt(0) == 'T';
     boolean tb = variant.name().charAt(1) == 'T';
     int lda = (ta ? m : kk) + 2;
@@ -168,14 +248,21 @@ class ClKernelsTest {
         int at = coff + i * ldc + j;
         switch (mode) {
           case 0 -> want[at] = sum + beta * c[at];
-          case 1, 2 -> {
+          case 1 -> want[at] = g.g(sum + x[j * (n + 1)]);
+          case 2 -> {
             double z = sum + x[j * (n + 1)];
             wantZ[i * n + j] = z;
-            want[at] = 1 / (1 + Math.exp(-z));
+            want[at] = out == Output.SIGMOID ? 1 / (1 + Math.exp(-z)) : z;
           }
           default -> {
-            double xv = x[i * (n + 1) + j];
-            want[at] = sum * xv * (1 - xv);
+            // x holds a = g(z): a (1 - a) for the sigmoid, 1 - a^2 for tanh, [a > 0] for ReLU.
+            double xv = g == Activation.RELU ? x[i * (n + 1) + j] - 0.5 : x[i * (n + 1) + j];
+            x[i * (n + 1) + j] = (float) xv;
+            want[at] = sum * switch (g) {
+              case SIGMOID -> xv * (1 - xv);
+              case TANH -> 1 - xv * xv;
+              case RELU -> xv > 0 ? 1 : 0;
+            };
           }
         }
       }

@@ -15,6 +15,8 @@ import org.clprop.core.CostGradient;
 import org.clprop.core.Network;
 import org.clprop.cpu.CpuBackend;
 import org.clprop.data.Dataset;
+import org.clprop.model.ModelSpec.Activation;
+import org.clprop.model.ModelSpec.Output;
 import org.clprop.optim.Optimizer;
 import org.clprop.reference.CourseFixtures;
 import org.clprop.reference.ReferenceBackprop;
@@ -33,27 +35,52 @@ class OpenClBackendTest {
 
   @Test
   void costAndGradientsMatchTheReferenceOnAwkwardNetworks() {
-    Random r = new Random(77);
+    compareWithReference(Activation.SIGMOID, Output.SIGMOID, 10, 1500, 77);
+  }
+
+  /** Every other hidden activation and output function, each on its own awkward networks. */
+  @Test
+  void everyActivationAndOutputMatchesTheReference() {
+    long seed = 300;
+    for (Activation g : Activation.values()) {
+      for (Output out : Output.values()) {
+        if (g != Activation.SIGMOID || out != Output.SIGMOID) {
+          compareWithReference(g, out, 4, 400, seed++);
+        }
+      }
+    }
+  }
+
+  private static void compareWithReference(Activation g, Output out, int networks, int maxRows, long seed) {
+    Random r = new Random(seed);
     int[] awkward = {1, 3, 17, 33, 129};
-    for (int net = 0; net < 10; net++) {
+    for (int net = 0; net < networks; net++) {
       int layers = 2 + net % 4;
       int[] sizes = new int[layers];
       for (int l = 0; l < layers; l++) {
         sizes[l] = awkward[r.nextInt(awkward.length)];
       }
       sizes[layers - 1] = Math.max(2, sizes[layers - 1] % 11);
-      int m = 1 + r.nextInt(1500);
+      int m = 1 + r.nextInt(maxRows);
       double lambda = net % 2 == 0 ? 0 : 0.5 + 2 * r.nextDouble();
       Network n = Network.initialise(sizes, net);
       Dataset data = Tensors.randomData(m, sizes[0], sizes[layers - 1], net + 100);
-      CostGradient want = ReferenceBackprop.costAndGradients(n, widen(data.x()), data.labels(), lambda);
-      try (OpenClBackend b = new OpenClBackend(sizes, device)) {
+      CostGradient want = ReferenceBackprop.costAndGradients(n, g, out, widen(data.x()), data.labels(), lambda);
+      try (OpenClBackend b = new OpenClBackend(sizes, g, out, device)) {
         b.setParameters(n.toFlatFloats());
-        float[] g = new float[n.parameterCount()];
-        double cost = b.costAndGradient(data, lambda, g);
-        String what = Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
+        float[] grad = new float[n.parameterCount()];
+        double cost = b.costAndGradient(data, lambda, grad);
+        String what = g + "/" + out + " " + Arrays.toString(sizes) + " m=" + m + " lambda=" + lambda;
         assertEquals(want.cost(), cost, 1e-5 * Math.max(1, want.cost()), what + " cost");
-        assertClose(want.gradients(), Network.fromFlatFloats(sizes, g).thetas(), 2e-5, 2e-4, what);
+        assertClose(want.gradients(), Network.fromFlatFloats(sizes, grad).thetas(), 2e-5, 2e-4, what);
+        if (out == Output.SOFTMAX) {
+          float[] p = b.predictProbabilities(Arrays.copyOf(data.x(), sizes[0]), 1);
+          double sum = 0;
+          for (float v : p) {
+            sum += v;
+          }
+          assertEquals(1.0, sum, 1e-6, what + ": softmax outputs sum to 1");
+        }
       }
     }
   }

@@ -64,4 +64,19 @@ public final class Tensors {
     }
     return Dataset.of(x, y, n, k);
   }
+
+  /** Rows of 4 features: in the thousands, fractions, negative, and one constant. */
+  public static Dataset tabularData(int m, long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    float[] x = new float[m * 4];
+    int[] y = new int[m];
+    for (int i = 0; i < m; i++) {
+      x[i * 4] = (float) r.nextDouble(500, 2500);
+      x[i * 4 + 1] = (float) r.nextDouble(0.05, 0.2);
+      x[i * 4 + 2] = (float) r.nextDouble(-40, 10);
+      x[i * 4 + 3] = 7;
+      y[i] = (x[i * 4] - 1500) / 1000 + (x[i * 4 + 1] - 0.125) * 10 > 0 ? 1 : 0;
+    }
+    return Dataset.of(x, y, 4, 2);
+  }
 }
