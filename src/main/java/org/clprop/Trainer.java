@@ -215,7 +215,7 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("data", data);
-      return backend.predictProbabilities(data.x(), data.size());
+      return Predictions.inPieces(data, backend::predictProbabilities, config.classes());
     } finally {
       leave();
     }

@@ -38,6 +38,11 @@ public final class MemoryBudget {
     }
   }
 
+  /** Whether the heap can still take {@code bytes} (as {@link #require} would allow them). */
+  public static boolean fits(long bytes) {
+    return bytes >= 0 && bytes <= available(bytes);
+  }
+
   /**
    * The length of an array of {@code count} elements of {@code elementBytes} each, after checking
    * that one array can hold them and the heap can take them.

@@ -172,6 +172,60 @@ class HostileFilesTest {
   }
 
   @Test
+  void csvDatasetReader() throws IOException {
+    // RFC 4180 forms: a byte-order mark, quoted fields (one with a comma, one with a doubled quote), CRLF.
+    byte[] valid = "\uFEFF\"a\",\"b, c\",label\r\n\"0.5\",1,0\r\n3,\"4e-3\",1\r\n6,7,2\r\n\"1\"\"\",2,0\r\n"
+        .getBytes(StandardCharsets.UTF_8);
+    fuzz("csv dataset", valid, ".csv", p -> CsvReader.readDataset(p, -1));
+    fuzz("csv.gz dataset", gzip(valid), ".csv.gz", p -> CsvReader.readDataset(p, -1));
+  }
+
+  @Test
+  void npzDataReader() throws IOException {
+    Map<String, NpyFiles.Array> arrays = new LinkedHashMap<>();
+    arrays.put("x", new NpyFiles.Array("|u1", new int[] {3, 2, 2}, false, new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+        10, 255}));
+    arrays.put("y", new NpyFiles.Array("<i8", new int[] {3}, false, new double[] {0, 1, 2}));
+    arrays.put("x_test", new NpyFiles.Array(">f4", new int[] {2, 4}, true, new double[] {0.5, 1, 2, 3, 4, 5, 6, 7}));
+    arrays.put("y_test", new NpyFiles.Array("|u1", new int[] {2}, false, new double[] {1, 0}));
+    Path stored = dir.resolve("stored.npz");
+    NpyFiles.npz(stored, arrays, false);
+    fuzz("npz data stored", Files.readAllBytes(stored), ".data.npz", p -> DataSource.load(p.toString()));
+    Path deflated = dir.resolve("deflated.npz");
+    arrays.put("x", new NpyFiles.Array("<f8", new int[] {3, 4}, false, new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+        11}));
+    NpyFiles.npz(deflated, arrays, true);
+    fuzz("npz data deflated", Files.readAllBytes(deflated), ".data.npz", p -> DataSource.load(p.toString()));
+  }
+
+  @Test
+  void npyTableAndFolderReaders() throws IOException {
+    byte[] table = new NpyFiles.Array("<f4", new int[] {4, 3}, false, new double[] {0.5, 1, 0, 2, 3, 1, 4, 5, 2, 6, 7,
+        0}).bytes();
+    for (String map : new String[] {"never", "always"}) {
+      System.setProperty(org.clprop.config.Settings.DATA_MAP.property(), map);
+      try {
+        fuzz("npy table " + map, table, ".npy", p -> DataSource.load(p.toString(), null, -1));
+        Path folder = dir.resolve("folder-" + map);
+        Files.createDirectories(folder);
+        NpyFiles.write(folder.resolve("y.npy"), new NpyFiles.Array("|u1", new int[] {3}, false, new double[] {0, 1,
+            2}));
+        byte[] x = new NpyFiles.Array("|u1", new int[] {3, 2}, false, new double[] {0, 1, 2, 3, 4, 5}).bytes();
+        fuzz("npy folder " + map, x, ".x.npy", p -> {
+          try {
+            Files.copy(p, folder.resolve("x.npy"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          DataSource.load(folder.toString());
+        });
+      } finally {
+        System.clearProperty(org.clprop.config.Settings.DATA_MAP.property());
+      }
+    }
+  }
+
+  @Test
   void checkpointReader() throws IOException {
     Path ckpt = dir.resolve("valid.ckpt.npz");
     org.clprop.core.Network net = org.clprop.core.Network.initialise(new int[] {3, 4, 2}, 1);
