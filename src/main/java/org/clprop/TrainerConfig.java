@@ -20,6 +20,7 @@ import org.clprop.optim.Optimizer;
  * @param epochs passes over the data (L-BFGS: iterations)
  * @param seed seeds initial weights and shuffles
  * @param shuffle whether each epoch visits the examples in a new seeded order
+ * @param shuffling how, when {@code shuffle}: all examples, or blocks and windows of them
  * @param backend which backend to use
  * @param device OpenCL device choice, null for the default rule
  * @param threads CPU threads
@@ -34,7 +35,7 @@ import org.clprop.optim.Optimizer;
  * @param classNames names of the classes, by label, for model files; empty when unnamed
  */
 public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer, int batchSize, int epochs,
-    long seed, boolean shuffle, BackendKind backend, String device, int threads, Dataset validation,
+    long seed, boolean shuffle, Shuffling shuffling, BackendKind backend, String device, int threads, Dataset validation,
     int earlyStopPatience, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
     Checkpoint resume, List<String> classNames) {
 
@@ -73,6 +74,7 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     int epochs = 10;
     long seed = 1;
     Boolean shuffle;
+    Shuffling shuffling;
     BackendKind backend = BackendKind.AUTO;
     String device;
     Integer threads;
@@ -123,7 +125,7 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
       Optimizer opt = learningRate == null ? optimizer : optimizer.withLearningRate(learningRate);
       int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
       return new TrainerConfig(layerSizes, lambda, opt, batchSize != null ? batchSize : DEFAULT_BATCH, epochs, seed,
-          shuffle == null || shuffle, backend, device, t, validation, earlyStopPatience, callbacks,
+          shuffle == null || shuffle, shuffling != null ? shuffling : Shuffling.auto(), backend, device, t, validation, earlyStopPatience, callbacks,
           resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume, classNames);
     }
 
@@ -134,6 +136,7 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         rejectIf(batchSize != null, "batchSize(" + batchSize + ")" + lbfgs);
         rejectIf(learningRate != null, "learningRate(" + learningRate + ")" + lbfgs + " and chooses its own step");
         rejectIf(shuffle != null, "shuffle(" + shuffle + ")" + lbfgs);
+        rejectIf(shuffling != null, "shuffling(" + shuffling + ")" + lbfgs);
         rejectIf(checkpointFile != null, "checkpoint(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
         rejectIf(resume != null, "resumeFrom(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
       }
