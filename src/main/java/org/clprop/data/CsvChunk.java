@@ -96,6 +96,7 @@ final class CsvChunk {
     private int line;
     private String bad;
     private int count;
+    private final CsvNumbers.Scan scan = new CsvNumbers.Scan();
 
     Lines(Format f) {
       this.f = f;
@@ -121,6 +122,52 @@ final class CsvChunk {
       boolean blank = true;
       while (true) {
         int fieldStart = p;
+        // Decimals of up to 15 digits ([-]ddd[.ddd]: pixels, counts, printed floats) in a tight loop,
+        // exact as m / 10^k is for m < 2^53 (CsvNumbers); other numbers by the scanner.
+        double v = CsvNumbers.UNDECIDED;
+        int e = p;
+        boolean negative = e < end && b[e] == '-';
+        if (negative) {
+          e++;
+        }
+        long m = 0;
+        int digits = 0;
+        int dot = -1;
+        for (; e < end; e++) {
+          int d = b[e] - '0';
+          if (d >= 0 && d <= 9) {
+            m = m * 10 + d;
+            digits++;
+          } else if (b[e] == '.' && dot < 0) {
+            dot = e;
+          } else {
+            break;
+          }
+        }
+        if (digits > 0 && digits <= 15 && (e == end || b[e] == ',' || b[e] == '\n' || b[e] == '\r')) {
+          double x = dot < 0 ? m : m / CsvNumbers.pow10(e - dot - 1);
+          v = negative ? -x : x;
+        } else {
+          v = scan.number(b, p, end);
+          e = scan.end;
+        }
+        if (!Double.isNaN(v) && (e == end || b[e] == ',' || b[e] == '\n' || b[e] == '\r')) {
+          // The common field: a plain number right up to the comma or the line's end.
+          if (count < f.fields() && bad == null) {
+            plain(v, p, e, count, base + feature);
+          }
+          if (count != f.labelAt()) {
+            feature++;
+          }
+          count++;
+          p = e;
+          blank = false;
+          if (p < end && b[p] == ',') {
+            p++;
+            continue;
+          }
+          break;
+        }
         while (p < end && CsvNumbers.blank(b[p])) {
           p++;
         }
@@ -198,6 +245,26 @@ final class CsvChunk {
       error = message;
       errorLine = line;
       return false;
+    }
+
+    /** The plain number v, field {@code col} (text b[from, to)), into the row at {@code at}, or its message into {@code bad}. */
+    private void plain(double v, int from, int to, int col, int at) {
+      if (col == f.labelAt()) {
+        if (v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE) {
+          labels[rows] = (int) v;
+        } else {
+          bad = "label '" + abbreviate(decode(from, to)) + "' in column " + (col + 1) + " is not an integer 0..K-1";
+        }
+      } else if (f.wide()) {
+        doubles[at] = v;
+      } else {
+        float x = (float) v;
+        if (Float.isInfinite(x) && overflow == null) {
+          overflow = "value " + v + " in column " + (at - rows * f.features() + 1) + " overflows float32";
+          overflowLine = line;
+        }
+        floats[at] = x;
+      }
     }
 
     /** Field {@code col}'s text b[from, to) into the row, or its message into {@code bad}. */

@@ -27,6 +27,23 @@ final class CsvNumbers {
 
   /** The value of b[from, to) (no surrounding blanks), or {@link #UNDECIDED}. */
   static double fast(byte[] b, int from, int to) {
+    Scan s = new Scan();
+    double v = s.number(b, from, to);
+    return s.end == to ? v : UNDECIDED;
+  }
+
+  /** Reads a number that starts a field and says where it stops, so that one pass both splits and parses. */
+  static final class Scan {
+    /** The index after the last byte of the number last read. */
+    int end;
+
+    /** The number that starts at b[from] (before {@code limit}), or {@link #UNDECIDED}; {@link #end} says where it stops. */
+    double number(byte[] b, int from, int limit) {
+      return CsvNumbers.number(b, from, limit, this);
+    }
+  }
+
+  private static double number(byte[] b, int from, int to, Scan scan) {
     int i = from;
     if (i >= to) {
       return UNDECIDED;
@@ -93,9 +110,7 @@ final class CsvNumbers {
       }
       exp10 += negExp ? -e : e;
     }
-    if (i != to) {
-      return UNDECIDED;
-    }
+    scan.end = i;
     if (m == 0) {
       return negative ? -0.0 : 0.0;
     }
@@ -104,6 +119,11 @@ final class CsvNumbers {
     }
     double v = exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
     return negative ? -v : v;
+  }
+
+  /** 10^k, exact, for 0 <= k <= 15 (the digits of a number of at most 15 digits after its point). */
+  static double pow10(int k) {
+    return POW10[k];
   }
 
   /** Whether {@code c} is a blank that {@link String#strip} removes and that is one byte in UTF-8. */

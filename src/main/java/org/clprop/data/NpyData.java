@@ -218,7 +218,7 @@ final class NpyData {
       labels = MemoryBudget.allocate(4L * m, names.entry() + ": the labels of " + m + " examples",
           "use a smaller data set", () -> new int[m]);
       for (int r = 0; r < m; r++) {
-        labels[r] = NpyRows.label(rows.raw(r, skip), names.file() + ": row " + r + " label ");
+        labels[r] = NpyRows.label(rows.raw(r, skip), names::label, r);
       }
     }
     if (h.dtype().isFloat()) {
@@ -227,8 +227,11 @@ final class NpyData {
       for (int r = 0; r < m; r++) {
         c.seek(r);
         float[] f = c.floats();
+        if (Finite.all(f, c.offset(), w)) {
+          continue;
+        }
         for (int j = 0; j < w; j++) {
-          if (!Float.isFinite(f[j])) {
+          if (!Float.isFinite(f[c.offset() + j])) {
             double v = rows.raw(r, skip < 0 || j < skip ? j : j + 1);
             throw new DataFormatException(Double.isFinite(v) ? names.file() + ":" + r + ": value " + v + " in column "
                 + (j + 1) + " overflows float32" : names.at(r, j) + " is " + v + "; features must be finite");

@@ -28,6 +28,11 @@ final class NpyRows {
    * @param key the array's key in a .npz ("x"), or null for a .npy file of its own
    */
   record Names(String entry, String file, String key) {
+    /** "x.npy: row 3 label ", a table's label (its value follows). */
+    String label(long row) {
+      return file + ": row " + row + " label ";
+    }
+
     /** "d.npz: x row 3 column 5" / "x.npy: row 3 column 5". */
     String at(long row, long col) {
       return file + ": " + (key == null ? "" : key + " ") + "row " + row + " column " + col;
@@ -73,14 +78,16 @@ final class NpyRows {
     return new Read(out.finish(), labels);
   }
 
-  /**
-   * A label: an integral value in 0 .. 2^31 - 2, as any integer or float dtype holds it.
-   *
-   * @param what the value's place, for the message, e.g. "d.npz: y[3] = " (the value follows)
-   */
-  static int label(double v, String what) {
+  /** Where a label is, for a message made only when it is bad. */
+  interface LabelPlace {
+    /** The label's place, e.g. "d.npz: y[3] = " (the value follows). */
+    String at(long i);
+  }
+
+  /** A label: an integral value in 0 .. 2^31 - 2, as any integer or float dtype holds it; else fails naming {@code where.at(i)}. */
+  static int label(double v, LabelPlace where, long i) {
     if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE)) {
-      throw new DataFormatException(what + v + " is not an integer 0..K-1");
+      throw new DataFormatException(where.at(i) + v + " is not an integer 0..K-1");
     }
     return (int) v;
   }
@@ -96,7 +103,7 @@ final class NpyRows {
       int n = Math.min(per, m - i);
       ByteBuffer b = r.piece((long) i * size, n * size).order(h.dtype().order());
       for (int j = 0; j < n; j++) {
-        labels[i + j] = label(h.dtype().get(b, j), names.file() + ": " + names.key() + "[" + (i + j) + "] = ");
+        labels[i + j] = label(h.dtype().get(b, j), k -> names.file() + ": " + names.key() + "[" + k + "] = ", i + j);
       }
     }
     return labels;
@@ -109,6 +116,10 @@ final class NpyRows {
     private final Names names;
     private final Dtype dtype;
     private byte[] buf = new byte[0];
+    /** The two buffers that pieces alternate between, the pieces read, and the conversion under way. */
+    private final byte[][] spare = new byte[2][];
+    private int pieces;
+    private java.util.concurrent.Future<?> converting;
 
     Reader(InputStream in, NpyHeader h, Names names) {
       this.in = in;
@@ -147,6 +158,8 @@ final class NpyRows {
         int target = out.targetOffset();
         if (labelColumn < 0 && dtype.isByte()) {
           fill(out.byteTarget(), target, n * w, row * rowBytes);
+        } else if (labelColumn < 0) {
+          convertBehind(out.floatTarget(), target, n, w, row, rowBytes);
         } else {
           ByteBuffer b = piece(row * rowBytes, (int) (n * rowBytes)).order(dtype.order());
           if (labelColumn < 0) {
@@ -160,14 +173,35 @@ final class NpyRows {
                 checkFinite(out.floatTarget(), target + i * w + labelColumn, w - labelColumn, w, row + i,
                     labelColumn, b, i * columns + labelColumn + 1);
               }
-              labels[row + i] = label(dtype.get(b, i * columns + labelColumn), names.file() + ": row " + (row + i)
-                  + " label ");
+              labels[row + i] = label(dtype.get(b, i * columns + labelColumn), names::label, row + i);
             }
           }
         }
         out.commit(n);
         row += n;
       }
+      DataThreads.await(converting);
+    }
+
+    /**
+     * Reads the next n rows and has a worker convert them into dst from {@code target} and check
+     * them, once it is done with the rows before: this thread reads (and a zip entry's CRC is
+     * checked) while the worker converts, each about half of the work, on two cores.
+     */
+    private void convertBehind(float[] dst, int target, int n, int w, int row, long rowBytes) throws IOException {
+      int bytes = (int) (n * rowBytes);
+      int k = pieces++ & 1;
+      if (spare[k] == null || spare[k].length < bytes) {
+        spare[k] = new byte[bytes];
+      }
+      byte[] raw = spare[k];
+      fill(raw, 0, bytes, row * rowBytes);
+      DataThreads.await(converting);
+      converting = DataThreads.submit(() -> {
+        ByteBuffer b = ByteBuffer.wrap(raw, 0, bytes).slice().order(dtype.order());
+        dtype.toFloats(b, dst, target, n * w);
+        checkFinite(dst, target, n * w, w, row, 0, b, 0);
+      });
     }
 
     /** Columns [0, skip) and (skip, columns) of the row at element {@code at} of b into the target at {@code to}. */
@@ -206,7 +240,7 @@ final class NpyRows {
           for (int j = 0; j < n; j++) {
             int row = i + j;
             if (label) {
-              labels[row] = label(dtype.get(b, j), names.file() + ": row " + row + " label ");
+              labels[row] = label(dtype.get(b, j), names::label, row);
               continue;
             }
             rows.seek(row);
@@ -251,10 +285,14 @@ final class NpyRows {
       if (!dtype.isFloat()) {
         return;
       }
-      for (int i = 0; i < n; i++) {
-        if (!Float.isFinite(f[off + i])) {
-          int k = firstCol + i;
-          throw nonFinite(dtype.get(raw, rawOff + i), firstRow + k / w, k % w);
+      for (int at = 0; at < n; at += w) {
+        if (!Finite.all(f, off + at, Math.min(w, n - at))) {
+          for (int i = at; i < n; i++) {
+            if (!Float.isFinite(f[off + i])) {
+              int k = firstCol + i;
+              throw nonFinite(dtype.get(raw, rawOff + i), firstRow + k / w, k % w);
+            }
+          }
         }
       }
     }
