@@ -8,7 +8,9 @@ package org.clprop.core;
 public final class MemoryBudgetException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The bytes asked for: {@link #needed()}. */
   private final long needed;
+  /** The bytes the heap had left: {@link #available()}. */
   private final long available;
 
   MemoryBudgetException(String message, long needed, long available) {

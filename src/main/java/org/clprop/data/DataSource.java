@@ -29,6 +29,7 @@ public final class DataSource {
    * @param classNames names of the classes, or empty
    */
   public record Loaded(String name, Dataset train, Dataset test, List<String> classNames) {
+    /** Refuses a test part whose examples have another number of features than the training part's. */
     public Loaded {
       if (test != null && test.features() != train.features()) {
         throw new DataFormatException(name + ": the test part has " + test.features() + " features per example "

@@ -16,6 +16,7 @@ import org.clprop.io.DataFormatException;
  */
 public record Table(Path file, double[] x, int[] labels, int features, int[] lines) {
 
+  /** Refuses a table without rows or without features; keeps the arrays given, uncopied. */
   public Table {
     if (lines.length == 0) {
       throw new DataFormatException(file + ": no examples");

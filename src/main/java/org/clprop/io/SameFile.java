@@ -13,6 +13,10 @@ import java.nio.file.Path;
 public final class SameFile {
   private SameFile() {}
 
+  /**
+   * Whether {@code a} and {@code b} name one file: by device and inode when both exist, otherwise
+   * (or when that check fails) by their {@link #resolve resolved} names.
+   */
   public static boolean test(Path a, Path b) {
     if (Files.exists(a) && Files.exists(b)) {
       try {

@@ -27,6 +27,7 @@ public record ModelSpec(Activation activation, Output output, Optional<Scaling> 
   /** The course's network: sigmoid, sigmoid, unscaled. */
   public static final ModelSpec COURSE = new ModelSpec(Activation.SIGMOID, Output.SIGMOID, Optional.empty());
 
+  /** Refuses nulls: an unscaled model has an empty {@code scaling}, not a null one. */
   public ModelSpec {
     Objects.requireNonNull(activation, "activation");
     Objects.requireNonNull(output, "output");
@@ -69,14 +70,21 @@ public record ModelSpec(Activation activation, Output output, Optional<Scaling> 
   public record Scaling(Kind kind, double[] offset, double[] scale) {
     /** How offset and scale were derived from the training data. */
     public enum Kind {
+      /** offset = the mean, scale = 1 / the standard deviation of each feature. */
       STANDARD,
+      /** offset = the minimum, scale = 1 / (max - min) of each feature: the training range to [0, 1]. */
       MINMAX;
 
+      /** The name in meta.json: "standard", "minmax". */
       public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
       }
     }
 
+    /**
+     * Copies both arrays, so that the record stays immutable; refuses lengths that differ or are 0,
+     * and values that are not finite.
+     */
     public Scaling {
       Objects.requireNonNull(kind, "kind");
       offset = offset.clone();
@@ -98,11 +106,13 @@ public record ModelSpec(Activation activation, Output output, Optional<Scaling> 
       return offset.length;
     }
 
+    /** The n offsets subtracted from the features (a copy). */
     @Override
     public double[] offset() {
       return offset.clone();
     }
 
+    /** The n factors the centred features are multiplied by (a copy). */
     @Override
     public double[] scale() {
       return scale.clone();

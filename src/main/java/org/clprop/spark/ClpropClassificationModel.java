@@ -27,8 +27,14 @@ public final class ClpropClassificationModel
     extends ProbabilisticClassificationModel<Vector, ClpropClassificationModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
 
+  /** The uid, set on the first call of {@link #uid()} from {@link PendingUid}, as the estimator's. */
   private String uid;
+  /** Layer sizes s_1 .. s_L. */
   private final int[] layers;
+  /**
+   * Theta(1) .. Theta(L-1) one after another, each s_{l+1} x (s_l + 1) row-major with the bias as
+   * column 0: float32, as the backends trained them.
+   */
   private final float[] parameters;
   private transient ClpropTrainingSummary summary;
 
@@ -83,6 +89,10 @@ public final class ClpropClassificationModel
     return summary != null;
   }
 
+  /**
+   * The training summary of the fit that made this model. Throws {@code IllegalStateException} on a
+   * loaded or copied model (see {@link #hasSummary}).
+   */
   public ClpropTrainingSummary summary() {
     if (summary == null) {
       throw new IllegalStateException("no training summary: this model was loaded or copied, not fitted");
@@ -146,10 +156,15 @@ public final class ClpropClassificationModel
     return new ModelPersistence.Writer(this);
   }
 
+  /**
+   * Reads a model saved with {@code write().save(path)}: Spark's metadata (uid, params) and
+   * {@code path/data/model.npz}, through Hadoop's FileSystem. The summary is not saved.
+   */
   public static MLReader<ClpropClassificationModel> read() {
     return new ModelPersistence.Reader();
   }
 
+  /** {@code read().load(path)}. */
   public static ClpropClassificationModel load(String path) {
     return read().load(path);
   }

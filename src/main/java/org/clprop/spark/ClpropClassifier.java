@@ -46,23 +46,42 @@ public final class ClpropClassifier
   private static final long serialVersionUID = 1L;
   private static final List<String> OPTIMIZERS = List.of("lbfgs", "adam", "sgd", "momentum");
 
+  /**
+   * The uid, set on the first call of {@link #uid()} from {@link PendingUid}: Spark's superclass
+   * constructors ask for it before this class's constructor body could set it.
+   */
   private String uid;
+  /** The param {@link #layers()} returns. */
   private final IntArrayParam layers;
+  /** The param {@link #lambda()} returns. */
   private final DoubleParam lambda;
+  /** The param {@link #optimizer()} returns. */
   private final Param<String> optimizer;
+  /** The param {@link #learningRate()} returns. */
   private final DoubleParam learningRate;
+  /** The param {@link #maxIter()} returns. */
   private final IntParam maxIter;
+  /** The param {@link #batchSize()} returns. */
   private final IntParam batchSize;
+  /** The param {@link #seed()} returns. */
   private final LongParam seed;
+  /** The param {@link #backend()} returns. */
   private final Param<String> backend;
+  /** The param {@link #device()} returns. */
   private final Param<String> device;
+  /** The param {@link #aggregationDepth()} returns. */
   private final IntParam aggregationDepth;
   private transient IterationListener listener;
 
+  /** An estimator with a new random uid and the defaults; {@link #setLayers} must follow. */
   public ClpropClassifier() {
     this(PendingUid.of(null));
   }
 
+  /**
+   * An estimator with the given uid and the defaults, as Spark's {@link #read()} and {@code copy}
+   * create one (by reflection).
+   */
   public ClpropClassifier(String uid) {
     this(PendingUid.of(uid));
   }
@@ -113,6 +132,7 @@ public final class ClpropClassifier
     return new DefaultParamsReader<>();
   }
 
+  /** {@code read().load(path)}: the params saved there; the iteration listener is never saved. */
   public static ClpropClassifier load(String path) {
     return read().load(path);
   }
@@ -161,46 +181,78 @@ public final class ClpropClassifier
 
   // ---- params -------------------------------------------------------------------------------
 
+  /** Layer sizes s_1 (features) .. s_L (classes), at least two, each positive. Required: no default. */
   public IntArrayParam layers() {
     return layers;
   }
 
+  /**
+   * L2 strength: J gains (lambda / 2m) times the sum of the squared weights, bias columns excluded.
+   * At least 0; default 0.
+   */
   public DoubleParam lambda() {
     return lambda;
   }
 
+  /** lbfgs (full-batch, the default), or adam, sgd or momentum (synchronous minibatch steps). */
   public Param<String> optimizer() {
     return optimizer;
   }
 
+  /**
+   * Step size of the minibatch optimizers, above 0; unset by default, which takes the optimizer's
+   * own ({@link Optimizer#defaults}). L-BFGS ignores it.
+   */
   public DoubleParam learningRate() {
     return learningRate;
   }
 
+  /**
+   * L-BFGS iterations, or epochs of a minibatch optimizer, above 0; default 100. A fit stops earlier
+   * when L-BFGS can no longer move or a minibatch epoch's cost is not finite.
+   */
   public IntParam maxIter() {
     return maxIter;
   }
 
+  /**
+   * Examples per synchronous minibatch step, drawn from all partitions together, above 0; default
+   * 1024. Unused by L-BFGS, which is full-batch.
+   */
   public IntParam batchSize() {
     return batchSize;
   }
 
+  /** Seed of the initial weights and of the minibatch shuffles; default 1. */
   public LongParam seed() {
     return seed;
   }
 
+  /**
+   * Where executors compute: auto (the GPU Spark assigned to the task, else the largest OpenCL GPU,
+   * else the SIMD CPU backend; the default), cpu or opencl.
+   */
   public Param<String> backend() {
     return backend;
   }
 
+  /**
+   * An OpenCL device by index or part of its name, for executors to which Spark assigned no GPU.
+   * Unset by default: then the executor's {@code -Dclprop.device} or {@code CLPROP_DEVICE}, if any.
+   */
   public Param<String> device() {
     return device;
   }
 
+  /**
+   * Depth of the treeAggregate that adds the partitions' sums each iteration, at least 2; default
+   * 2. A deeper tree relieves the driver when the partitions are many.
+   */
   public IntParam aggregationDepth() {
     return aggregationDepth;
   }
 
+  /** The layer sizes (a copy). Throws {@code NoSuchElementException} while unset. */
   public int[] getLayers() {
     return $(layers).clone();
   }
@@ -211,74 +263,95 @@ public final class ClpropClassifier
     return (ClpropClassifier) set(layers, value.clone());
   }
 
+  /** The L2 strength lambda. */
   public double getLambda() {
     return (Double) $(lambda);
   }
 
+  /** Sets the L2 strength lambda (at least 0). */
   public ClpropClassifier setLambda(double value) {
     return (ClpropClassifier) set(lambda, value);
   }
 
+  /** The optimizer's name, in lower case. */
   public String getOptimizer() {
     return $(optimizer);
   }
 
+  /** Sets the optimizer by name, in any case: lbfgs, adam, sgd or momentum. */
   public ClpropClassifier setOptimizer(String value) {
     return (ClpropClassifier) set(optimizer, value.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The learning rate set. Throws {@code NoSuchElementException} while unset (the optimizer's
+   * default then applies).
+   */
   public double getLearningRate() {
     return (Double) $(learningRate);
   }
 
+  /** Sets the minibatch optimizers' step size (above 0). */
   public ClpropClassifier setLearningRate(double value) {
     return (ClpropClassifier) set(learningRate, value);
   }
 
+  /** L-BFGS iterations or minibatch epochs, at most. */
   public int getMaxIter() {
     return (Integer) $(maxIter);
   }
 
+  /** Sets the most L-BFGS iterations or minibatch epochs (above 0). */
   public ClpropClassifier setMaxIter(int value) {
     return (ClpropClassifier) set(maxIter, value);
   }
 
+  /** Examples per synchronous minibatch step. */
   public int getBatchSize() {
     return (Integer) $(batchSize);
   }
 
+  /** Sets the examples per synchronous minibatch step (above 0). */
   public ClpropClassifier setBatchSize(int value) {
     return (ClpropClassifier) set(batchSize, value);
   }
 
+  /** The seed of the initial weights and the shuffles. */
   public long getSeed() {
     return (Long) $(seed);
   }
 
+  /** Sets the seed of the initial weights and the shuffles. */
   public ClpropClassifier setSeed(long value) {
     return (ClpropClassifier) set(seed, value);
   }
 
+  /** The backend's name, in lower case: auto, cpu or opencl. */
   public String getBackend() {
     return $(backend);
   }
 
+  /** Sets the executors' backend by name, in any case: auto, cpu or opencl. */
   public ClpropClassifier setBackend(String value) {
     return (ClpropClassifier) set(backend, value.toLowerCase(Locale.ROOT));
   }
 
+  /** The OpenCL device named. Throws {@code NoSuchElementException} while unset. */
   public String getDevice() {
     return $(device);
   }
 
+  /** Sets the OpenCL device, by index or part of its name, for executors to which Spark assigned no GPU. */
   public ClpropClassifier setDevice(String value) {
     return (ClpropClassifier) set(device, value);
   }
 
+  /** The depth of treeAggregate. */
   public int getAggregationDepth() {
     return (Integer) $(aggregationDepth);
   }
 
+  /** Sets the depth of treeAggregate (at least 2). */
   public ClpropClassifier setAggregationDepth(int value) {
     return (ClpropClassifier) set(aggregationDepth, value);
   }

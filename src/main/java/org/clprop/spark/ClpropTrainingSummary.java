@@ -40,6 +40,10 @@ public final class ClpropTrainingSummary {
     return seconds.clone();
   }
 
+  /**
+   * The iterations recorded: the length of each history. An L-BFGS step that could not move, or
+   * a minibatch epoch whose cost was not finite, ends the fit unrecorded.
+   */
   public int totalIterations() {
     return objective.length;
   }

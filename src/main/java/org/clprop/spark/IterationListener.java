@@ -16,5 +16,9 @@ public interface IterationListener {
    */
   record IterationEnd(int iteration, double cost, double trainingAccuracy, double seconds, float[] parameters) {}
 
+  /**
+   * Receives one iteration's end, on the thread that called {@code fit}, before the next iteration
+   * starts: its time counts in the later {@code seconds}, and an exception it throws ends the fit.
+   */
   void onIteration(IterationEnd end);
 }

@@ -16,6 +16,7 @@ import org.clprop.opencl.PciBusId;
 public final class GpuDiscovery {
   private GpuDiscovery() {}
 
+  /** Prints the JSON line on stdout; ignores {@code args}. No OpenCL GPU: an empty address list. */
   public static void main(String[] args) {
     List<String> addresses = new ArrayList<>();
     int index = 0;

@@ -18,9 +18,9 @@ import org.clprop.spark.ClpropClassifier;
 /**
  * The benchmark of docs/spark.md: on one cluster and the same data and layer sizes, Spark MLlib's
  * MultilayerPerceptronClassifier (L-BFGS, its default) fits first; then clprop fits, measuring its
- * test accuracy after every iteration on the driver (time not counted), until it reaches MLlib's;
- * then a fresh clprop fit with exactly that many iterations is timed whole. Prints both times and
- * their ratio. Not a test: timing belongs here.
+ * test accuracy after every iteration on the driver (time not counted) and noting when it first
+ * reaches MLlib's; then a fresh clprop fit with exactly that many iterations is timed whole. Prints
+ * both times and their ratio. Not a test: timing belongs here.
  */
 public final class MllibComparison {
   static final String USAGE = """
@@ -39,6 +39,7 @@ public final class MllibComparison {
 
   private MllibComparison() {}
 
+  /** Runs the benchmark with {@code --name value} options; {@code --help} lists them. */
   public static void main(String[] args) {
     Options o = new Options(args, USAGE, "data", "layers", "mllib-iter", "block-size", "optimizer", "lr", "batch",
         "max-iter", "partitions", "seed", "target");
@@ -92,8 +93,10 @@ public final class MllibComparison {
       double reached = accuracy.evaluate(model.transform(test));
       System.out.printf(Locale.ROOT, "clprop, a fresh fit of %d iterations: fit %.1f s, test accuracy %.4f%n",
           search.reachedAt, clpropSeconds, reached);
-      System.out.printf(Locale.ROOT, "time to MLlib's test accuracy: MLlib %.1f s, clprop %.1f s: %.2fx%n",
-          mllibSeconds, clpropSeconds, mllibSeconds / clpropSeconds);
+      if (!Double.isNaN(mllibSeconds)) {
+        System.out.printf(Locale.ROOT, "time to MLlib's test accuracy: MLlib %.1f s, clprop %.1f s: %.2fx%n",
+            mllibSeconds, clpropSeconds, mllibSeconds / clpropSeconds);
+      }
     } finally {
       spark.stop();
     }

@@ -33,6 +33,7 @@ public final class SparkTrain {
 
   private SparkTrain() {}
 
+  /** Runs the application with {@code --name value} options; {@code --help} lists them. */
   public static void main(String[] args) throws Exception {
     Options o = new Options(args, USAGE, "data", "layers", "optimizer", "max-iter", "batch", "lr", "lambda", "seed",
         "backend", "partitions", "out", "compare-with");
