@@ -27,7 +27,7 @@ public final class RowCursor {
     this.features = store.features();
   }
 
-  /** Locates example {@code i} (0 <= i < size). */
+  /** Locates example {@code i} ({@code 0 <= i < size}). */
   public void seek(int i) {
     store.locate(i, this);
   }

@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import org.clprop.io.DataFormatException;
 
 /**
- * A NumPy element type as a .npy header's {@code descr} spells it: a byte order ('<' little, '>'
- * big, '|' none, '=' this machine's, which is little on every platform Java runs clprop on), a kind
+ * A NumPy element type as a .npy header's {@code descr} spells it: a byte order ({@code <} little,
+ * {@code >} big, {@code |} none, {@code =} this machine's, which is little on every platform Java runs clprop on), a kind
  * (b boolean, i signed, u unsigned, f floating point) and a size in bytes. Converts runs of
  * elements in bulk: to float32 (features), to bytes (uint8 pixels), to double (models, labels).
  *

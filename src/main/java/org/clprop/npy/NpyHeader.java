@@ -55,7 +55,7 @@ public record NpyHeader(Dtype dtype, boolean fortran, int[] shape, int dataOffse
     return sb.append(')').toString();
   }
 
-  /** "shape [60000, 784] of <f4", for messages. */
+  /** {@code "shape [60000, 784] of <f4"}, for messages. */
   public String describe() {
     return "shape " + Arrays.toString(shape) + " of " + dtype.descr();
   }
