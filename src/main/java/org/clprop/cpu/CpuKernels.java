@@ -77,7 +77,7 @@ interface CpuKernels {
    * 0. For the input layer's gradient, where opA(i, p) is feature i of example p: images have
    * black margins (28% of Fashion-MNIST's blocks of 8 pixels are black in a given image). For its
    * forward product, where opA(i, p) is pixel p of example i: a pixel black in all of 8 examples
-   * (30% of them in batches grouped by label and live blocks, see CpuBackend.groupByLabel).
+   * (30% of them in batches grouped by label and live blocks, see LabelGrouping).
    */
   record ZeroBlocks(byte[] flags, int stride) {
     static final int ROWS = 8;
@@ -103,7 +103,7 @@ interface CpuKernels {
   /** dst[dstOff + c*ldd + r] = src[srcOff + r*lds + c] for r < rows, c < cols. */
   void transpose(float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd, int rows, int cols);
 
-  /** dst[dstOff + i] = Dataset.pixel(src[srcOff + i]) = (src & 0xff) / 255 for i < n: image rows into A(0). */
+  /** dst[dstOff + i] = Pixels.feature(src[srcOff + i]) = (src & 0xff) / 255 for i < n: image rows into A(0). */
   void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
   /**

@@ -29,7 +29,7 @@ final class JitWatch {
   /** Watches this JVM's compiler. */
   static JitWatch ofThisJvm() {
     if (LOOKUP_STARTED.compareAndSet(false, true)) {
-      // The first lookup loads the management classes (about 20 ms): off the training thread.
+      // The first lookup loads the management classes, which takes a while: off the training thread.
       Thread t = new Thread(JitWatch::lookUp, "clprop-jit-watch");
       t.setDaemon(true);
       t.start();

@@ -1,9 +1,14 @@
 package org.clprop.cpu;
 
-import org.clprop.data.Dataset;
+import org.clprop.core.Pixels;
 
 /** {@link CpuKernels} in plain Java: the fallback, and the reading of what the vector kernels do. */
 final class ScalarKernels implements CpuKernels {
+
+  @Override
+  public String toString() {
+    return "ScalarKernels";
+  }
 
   @Override
   public void gemm(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
@@ -63,7 +68,7 @@ final class ScalarKernels implements CpuKernels {
   @Override
   public void pixels(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
     for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = Dataset.pixel(src[srcOff + i]);
+      dst[dstOff + i] = Pixels.feature(src[srcOff + i]);
     }
   }
 

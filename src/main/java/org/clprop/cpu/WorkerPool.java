@@ -16,9 +16,8 @@ final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * How long a waiting thread spins before it parks. Longer than the step's serial stretches (the
-   * output delta, about 50 us at batch 128): at 50 us workers parked in every step and a wake-up
-   * each cost 784-128-10 training 40% of its speed.
+   * How long a waiting thread spins before it parks: longer than the step's serial stretches (the
+   * output delta), so that the workers do not park, and pay a wake-up, in every step.
    */
   private static final long SPIN_NANOS = 500_000;
 

@@ -2,6 +2,7 @@ package org.clprop.data;
 
 import java.util.Arrays;
 import org.clprop.core.MemoryBudget;
+import org.clprop.core.Pixels;
 
 /**
  * Examples as rows of float32 features (row-major, {@code size() x features()}) with integer class
@@ -37,7 +38,7 @@ public final class Dataset {
 
   /** The feature a pixel byte stands for: its unsigned value / 255, in [0, 1]. */
   public static float pixel(byte b) {
-    return (b & 0xff) / 255f;
+    return Pixels.feature(b);
   }
 
   /**

@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CpuTrainStepBenchmark {
   private static final int EXAMPLES = 8192;
 
+  /** Layer sizes, split at commas or hyphens (JMH's -p splits its values at commas: -p layers=784-128-10). */
   @Param({"784,128,10"})
   public String layers;
 
@@ -51,7 +52,7 @@ public class CpuTrainStepBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    int[] sizes = java.util.Arrays.stream(layers.split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] sizes = java.util.Arrays.stream(layers.split("[,-]")).mapToInt(Integer::parseInt).toArray();
     Dataset data = ThroughputBench.randomData(sizes, EXAMPLES, 1);
     backend = new CpuBackend(sizes, threads);
     backend.setParameters(org.clprop.core.Network.initialise(sizes, 1).toFlatFloats());

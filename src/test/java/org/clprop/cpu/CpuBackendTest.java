@@ -62,8 +62,7 @@ class CpuBackendTest {
     Network net = Network.initialise(sizes, seed);
     Dataset data = Tensors.randomData(m, sizes[0], sizes[sizes.length - 1], seed + 1);
     CostGradient want = ReferenceBackprop.costAndGradients(net, widen(data.x()), data.labels(), lambda);
-    try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
-      b.parallelFromTheStart();
+    try (CpuBackend b = new CpuBackend(sizes, threads, parallel(kernels))) {
       b.setParameters(net.toFlatFloats());
       float[] g = new float[net.parameterCount()];
       double cost = b.costAndGradient(data, lambda, g);
@@ -86,8 +85,7 @@ class CpuBackendTest {
     int[] sizes = {33, 48, 20, 4};
     Dataset data = Tensors.randomData(50, 33, 4, 6);
     Network net = Network.initialise(sizes, 12);
-    try (CpuBackend b = new CpuBackend(sizes, 2)) {
-      b.parallelFromTheStart();
+    try (CpuBackend b = new CpuBackend(sizes, 2, parallel(CpuKernels.best()))) {
       b.setParameters(net.toFlatFloats());
       b.setOptimizer(Optimizer.adam(0.01));
       b.bindTrainingSet(data, 50);
@@ -124,8 +122,7 @@ class CpuBackendTest {
       for (int i = 0; i < order.length; i++) {
         order[i] = (i * 7) % 37;
       }
-      try (CpuBackend b = new CpuBackend(sizes, 2)) {
-        b.parallelFromTheStart();
+      try (CpuBackend b = new CpuBackend(sizes, 2, parallel(CpuKernels.best()))) {
         b.setParameters(net.toFlatFloats());
         b.setOptimizer(Optimizer.sgd(0.3));
         b.bindTrainingSet(data, batch);
@@ -168,28 +165,12 @@ class CpuBackendTest {
    */
   @Test
   void aColumnSplitInputLayerTrainsBitwiseTheSameForAnyThreadCount() {
-    // 64 x 17 x 400 multiply-adds: enough work for three parts (CpuBackend.PART_WORK).
+    // 64 x 17 x 400 multiply-adds: enough work for three parts (WorkPartition.PART_WORK).
     int[] sizes = {17, 400, 10};
     Dataset data = Tensors.randomData(300, 17, 10, 8);
     Run one = train(sizes, data, 1);
     assertArrayEquals(one.parameters(), train(sizes, data, 2).parameters());
     assertArrayEquals(one.parameters(), train(sizes, data, 3).parameters());
-  }
-
-  /** Each part gets at least CpuBackend.PART_WORK multiply-adds: many cores do not split small work. */
-  @Test
-  void anOperationRunsAsManyPartsAsItsWorkIsWorth() {
-    try (CpuBackend b = new CpuBackend(new int[] {64, 32, 10}, 16)) {
-      b.parallelFromTheStart();
-      assertEquals(1, b.threadsFor(32 * 64 * 32), "digits' first product at batch 32");
-      assertEquals(1, b.threadsFor(32 * 32 * 10));
-      assertEquals(3, b.threadsFor(3 * 65_536 + 5));
-      assertEquals(16, b.threadsFor(128L * 784 * 128), "Fashion-MNIST's first product at batch 128");
-    }
-    try (CpuBackend b = new CpuBackend(new int[] {64, 32, 10}, 2)) {
-      b.parallelFromTheStart();
-      assertEquals(2, b.threadsFor(1L << 30), "never more parts than threads");
-    }
   }
 
   @Test
@@ -230,8 +211,7 @@ class CpuBackendTest {
     assertArrayEquals(train(sizes, floats, 1, new ScalarKernels()).parameters(),
         train(sizes, pixels, 1, new ScalarKernels()).parameters());
     Dataset held = Dataset.ofPixels(px.clone(), labels.clone(), 129, 10);
-    try (CpuBackend a = new CpuBackend(sizes, 2); CpuBackend b = new CpuBackend(sizes, 2)) {
-      b.parallelFromTheStart();
+    try (CpuBackend a = new CpuBackend(sizes, 2); CpuBackend b = new CpuBackend(sizes, 2, parallel(CpuKernels.best()))) {
       a.setParameters(want.parameters());
       b.setParameters(want.parameters());
       float[] ga = new float[want.parameters().length];
@@ -275,9 +255,9 @@ class CpuBackendTest {
     Arrays.setAll(labels, i -> r.nextInt(10));
     Dataset pixels = Dataset.ofPixels(px, labels, 203, 10);
     Dataset floats = Dataset.of(pixels.x().clone(), labels.clone(), 203, 10);
-    assertTrue(CpuBackend.zeroBlocks(pixels, 203) > 0.2, "the data has black blocks to skip");
-    assertEquals(CpuBackend.zeroBlocks(pixels, 203), CpuBackend.zeroBlocks(floats, 203));
-    assertEquals(0.0, CpuBackend.zeroBlocks(Tensors.randomData(300, 203, 10, 4), 203));
+    assertTrue(ZeroSkipping.zeroBlocks(pixels, 203) > 0.2, "the data has black blocks to skip");
+    assertEquals(ZeroSkipping.zeroBlocks(pixels, 203), ZeroSkipping.zeroBlocks(floats, 203));
+    assertEquals(0.0, ZeroSkipping.zeroBlocks(Tensors.randomData(300, 203, 10, 4), 203));
     Run dense = train(sizes, pixels, 1, kernels, false);
     for (int threads : new int[] {1, 2}) {
       String what = Arrays.toString(sizes) + ", " + threads + " threads, " + kernels;
@@ -291,62 +271,6 @@ class CpuBackendTest {
   }
 
   /**
-   * A batch grouped by label, then by density: the same rows, (label, density) in increasing order,
-   * order kept among equals.
-   */
-  @Test
-  void batchesAreGroupedByLabelThenDensityStably() {
-    Random r = new Random(5);
-    int[] labels = new int[500];
-    Arrays.setAll(labels, i -> r.nextInt(7));
-    int[] density = new int[500];
-    Arrays.setAll(density, i -> r.nextInt(12));
-    int[] order = new int[500];
-    Arrays.setAll(order, i -> (i * 211) % 500);
-    int[] out = new int[90];
-    CpuBackend.groupByLabel(order, 37, 90, labels, density, new int[13], new int[90], out);
-    int[] want = Arrays.copyOfRange(order, 37, 127);
-    int[] got = out.clone();
-    Arrays.sort(want);
-    Arrays.sort(got);
-    assertArrayEquals(want, got, "the same rows");
-    for (int i = 1; i < 90; i++) {
-      int a = out[i - 1];
-      int b = out[i];
-      int byKey = labels[a] != labels[b] ? Integer.compare(labels[a], labels[b]) : Integer.compare(density[a], density[b]);
-      assertTrue(byKey < 0 || byKey == 0 && position(order, a) < position(order, b), "grouped and stable at " + i);
-    }
-  }
-
-  private static int position(int[] order, int row) {
-    for (int i = 0; i < order.length; i++) {
-      if (order[i] == row) {
-        return i;
-      }
-    }
-    throw new AssertionError(row);
-  }
-
-
-
-  /** markBlocks: a block is live when any of its (up to) eight features is other than +0 or -0. */
-  @Test
-  void blocksOfFeaturesAreMarkedLiveExactlyWhenNotAllZero() {
-    float[] x = new float[19];
-    x[3] = -0f;
-    x[9] = 1e-40f; // subnormal, not zero
-    x[18] = -Float.MIN_VALUE; // the short last block: -0 with one more bit
-    Dataset floats = Dataset.of(x, new int[] {0}, 19, 2);
-    byte[] flags = new byte[4];
-    CpuBackend.markBlocks(floats, 0, 19, flags, 1);
-    assertArrayEquals(new byte[] {0, 0, 1, 1}, flags);
-    byte[] px = new byte[19];
-    px[7] = (byte) 200;
-    CpuBackend.markBlocks(Dataset.ofPixels(px, new int[] {0}, 19, 2), 0, 19, flags, 0);
-    assertArrayEquals(new byte[] {1, 0, 0, 1}, flags);
-  }
-
-  /**
    * The weights of the input layer and of wide hidden layers are kept a second time in the panels
    * their forward and delta products read; after training steps (on 1 and 2 threads, the update splitting their
    * rows between them) they must be exactly the weights: predictions equal those of a backend given
@@ -357,8 +281,8 @@ class CpuBackendTest {
     int[] sizes = {129, 70, 40, 10};
     Dataset data = Tensors.randomData(300, 129, 10, 6);
     for (int threads : new int[] {1, 2}) {
-      try (CpuBackend trained = new CpuBackend(sizes, threads); CpuBackend fresh = new CpuBackend(sizes, threads)) {
-        trained.parallelFromTheStart();
+      try (CpuBackend trained = new CpuBackend(sizes, threads, parallel(CpuKernels.best()));
+          CpuBackend fresh = new CpuBackend(sizes, threads)) {
         trained.setParameters(Network.initialise(sizes, 4).toFlatFloats());
         trained.setOptimizer(Optimizer.adam(0.01));
         trained.bindTrainingSet(data, 64);
@@ -389,10 +313,8 @@ class CpuBackendTest {
     Dataset data = Tensors.randomData(300, 129, 10, 8);
     float[][] got = new float[2][];
     for (int run = 0; run < 2; run++) {
-      try (CpuBackend b = new CpuBackend(sizes, Runtime.getRuntime().availableProcessors() + 1)) {
-        if (run == 1) {
-          b.parallelFromTheStart();
-        }
+      CpuOptions options = run == 1 ? parallel(CpuKernels.best()) : CpuOptions.defaults();
+      try (CpuBackend b = new CpuBackend(sizes, Runtime.getRuntime().availableProcessors() + 1, options)) {
         b.setParameters(Network.initialise(sizes, 2).toFlatFloats());
         b.setOptimizer(Optimizer.adam(0.01));
         b.bindTrainingSet(data, 32);
@@ -413,6 +335,11 @@ class CpuBackendTest {
 
   private record Run(float[] parameters, StepMetrics metrics) {}
 
+  /** The default options with {@code kernels}, splitting work from the first step (no one-thread start). */
+  private static CpuOptions parallel(CpuKernels kernels) {
+    return CpuOptions.defaults().with(kernels).without(CpuOptions.Optimisation.ONE_THREAD_START);
+  }
+
   private static Run train(int[] sizes, Dataset data, int threads) {
     return train(sizes, data, threads, CpuKernels.best());
   }
@@ -422,9 +349,9 @@ class CpuBackendTest {
   }
 
   private static Run train(int[] sizes, Dataset data, int threads, CpuKernels kernels, boolean skipZeros) {
-    try (CpuBackend b = new CpuBackend(sizes, threads, kernels)) {
-      b.skipZeroInputs(skipZeros);
-      b.parallelFromTheStart();
+    CpuOptions options = parallel(kernels);
+    try (CpuBackend b = new CpuBackend(sizes, threads,
+        skipZeros ? options : options.without(CpuOptions.Optimisation.SKIP_ZEROS))) {
       b.setParameters(Network.initialise(sizes, 1).toFlatFloats());
       b.setOptimizer(Optimizer.adam(0.01));
       b.bindTrainingSet(data, 64);

@@ -38,9 +38,13 @@ public final class StepComparison {
     CpuBackend[] b = new CpuBackend[2];
     for (int v = 0; v < 2; v++) {
       int threads = Runtime.getRuntime().availableProcessors();
-      b[v] = zeros ? new CpuBackend(sizes, threads) : new CpuBackend(sizes, threads, new VectorKernels(v == 0 ? 8 : 4));
-      b[v].skipZeroInputs(!zeros || v == 0);
-      b[v].parallelFromTheStart();
+      CpuOptions options = CpuOptions.defaults().without(CpuOptions.Optimisation.ONE_THREAD_START);
+      if (zeros && v == 1) {
+        options = options.without(CpuOptions.Optimisation.SKIP_ZEROS);
+      } else if (!zeros) {
+        options = options.with(new VectorKernels(v == 0 ? 8 : 4));
+      }
+      b[v] = new CpuBackend(sizes, threads, options);
       b[v].setParameters(Network.initialise(sizes, 1).toFlatFloats());
       b[v].setOptimizer(Optimizer.adam(0.001));
       b[v].bindTrainingSet(data, batch);
