@@ -1,6 +1,7 @@
 package org.clprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import org.clprop.io.DataFormatException;
 
@@ -248,6 +249,64 @@ class HostileFilesTest {
     b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) npyHeader.length(), 0});
     b.writeBytes(npyHeader.getBytes(StandardCharsets.US_ASCII));
     assertRefused(() -> Npy.read(new ByteArrayInputStream(b.toByteArray()), "huge.npy"));
+  }
+
+  /** A .npy header (version 1.0, padded to 64 bytes as NumPy writes it) and no data. */
+  private static byte[] npyHeaderOnly(String descr, String shape) {
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    int len = dict.length() + 1;
+    len += (64 - (10 + len) % 64) % 64;
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) len, (byte) (len >>> 8)});
+    b.writeBytes((dict + " ".repeat(len - 1 - dict.length()) + "\n").getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  /**
+   * A header claiming 80 GB, or more rows than an int, with no data behind it: refused, naming the
+   * file, by the folder, table and .npz readers, mapped or read, before anything of that size is
+   * allocated (the test's heap is far smaller, so an attempt would end in OutOfMemoryError).
+   */
+  @Test
+  void hugeShapesOfTheNewFormatsAreRefusedBeforeAllocation() throws IOException {
+    for (String shape : new String[] {"(100000, 100000)", "(3000000000, 784)", "(60000, 100000, 100000)"}) {
+      byte[] x = npyHeaderOnly("<f8", shape);
+      for (String map : new String[] {"never", "always"}) {
+        System.setProperty(org.clprop.config.Settings.DATA_MAP.property(), map);
+        try {
+          Path folder = Files.createDirectories(dir.resolve("huge-" + map + shape.hashCode()));
+          Files.write(folder.resolve("x.npy"), x);
+          NpyFiles.write(folder.resolve("y.npy"), new NpyFiles.Array("|u1", new int[] {3}, false,
+              new double[] {0, 1, 2}));
+          RuntimeException e = assertRefused(() -> DataSource.load(folder.toString()));
+          assertTrue(e.getMessage().contains("x.npy"), e.getMessage());
+          Path table = dir.resolve("huge-table-" + map + shape.hashCode() + ".npy");
+          Files.write(table, x);
+          e = assertRefused(() -> DataSource.load(table.toString()));
+          assertTrue(e.getMessage().contains(table.getFileName().toString()), e.getMessage());
+        } finally {
+          System.clearProperty(org.clprop.config.Settings.DATA_MAP.property());
+        }
+      }
+      Path npz = dir.resolve("huge" + shape.hashCode() + ".npz");
+      try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+        for (String name : new String[] {"x.npy", "y.npy"}) {
+          byte[] entry = name.equals("x.npy") ? x
+              : new NpyFiles.Array("|u1", new int[] {3}, false, new double[] {0, 1, 2}).bytes();
+          java.util.zip.ZipEntry z = new java.util.zip.ZipEntry(name);
+          z.setMethod(java.util.zip.ZipEntry.STORED);
+          z.setSize(entry.length);
+          java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+          crc.update(entry);
+          z.setCrc(crc.getValue());
+          zip.putNextEntry(z);
+          zip.write(entry);
+          zip.closeEntry();
+        }
+      }
+      RuntimeException e = assertRefused(() -> DataSource.load(npz.toString()));
+      assertTrue(e.getMessage().contains(npz.getFileName().toString()), e.getMessage());
+    }
   }
 
   private interface Read {
