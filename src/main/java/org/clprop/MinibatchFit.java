@@ -61,7 +61,7 @@ final class MinibatchFit {
       startBatch = resume.batchesDone();
       // Replay the shuffles of the epochs done (and of the one under way) to reach the same order.
       for (int e = 0; config.shuffle() && e < resume.epochsDone() + (startBatch > 0 ? 1 : 0); e++) {
-        Shuffle.shuffle(order, rng);
+        shuffle(order, rng, train);
       }
     }
     String reason = "completed";
@@ -72,7 +72,7 @@ final class MinibatchFit {
       scheduleRate(epoch);
       int firstBatch = epoch == startEpoch ? startBatch : 0;
       if (config.shuffle() && firstBatch == 0) {
-        Shuffle.shuffle(order, rng);
+        shuffle(order, rng, train);
       }
       backend.setOrder(order);
       double costSum = 0;
@@ -158,6 +158,20 @@ final class MinibatchFit {
     backend.setOptimizer(config.optimizer().withLearningRate(rate));
     backend.setOptimizerState(state);
     LOG.debug("epoch {}: learning rate {}", epoch, rate);
+  }
+
+  /**
+   * The next epoch's order: all examples shuffled (the order shuffled in place, epoch after epoch),
+   * or blocks and windows of them (a fresh order each epoch), as {@link Shuffling} says.
+   */
+  private void shuffle(int[] order, SplittableRandom rng, Dataset train) {
+    Shuffling how = config.shuffling();
+    boolean blocks = how.kind() == Shuffling.Kind.BLOCKS || how.kind() == Shuffling.Kind.AUTO && !train.inHeap();
+    if (blocks) {
+      Shuffle.blocks(order, train.shuffleBlockRows(), how.window(), rng);
+    } else {
+      Shuffle.shuffle(order, rng);
+    }
   }
 
   private void writeCheckpoint(float[] params, int epochsDone, int batchesDone, long shuffleSeed,

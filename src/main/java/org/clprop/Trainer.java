@@ -229,7 +229,10 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkData("data", data);
-      return backend.predictProbabilities(inputs.of(data).x(), data.size());
+      return Predictions.inPieces(data, (x, n) -> {
+        inputs.inPlace(x, n);                                // the piece is a copy of its own
+        return backend.predictProbabilities(x, n);
+      }, config.classes());
     } finally {
       leave();
     }

@@ -107,6 +107,15 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
     return self();
   }
 
+  /**
+   * How each epoch shuffles: {@link Shuffling#auto()} (default: blocks for a memory-mapped set, all
+   * examples otherwise), {@link Shuffling#full()} or {@link Shuffling#blocks(int)}.
+   */
+  public B shuffling(Shuffling shuffling) {
+    c.shuffling = Objects.requireNonNull(shuffling, "shuffling");
+    return self();
+  }
+
   /** AUTO (default), CPU or OPENCL. */
   public B backend(BackendKind kind) {
     c.backend = Objects.requireNonNull(kind, "backend");

@@ -24,6 +24,7 @@ import org.clprop.optim.Optimizer;
  * @param epochs passes over the data (L-BFGS: iterations)
  * @param seed seeds initial weights and shuffles
  * @param shuffle whether each epoch visits the examples in a new seeded order
+ * @param shuffling how, when {@code shuffle}: all examples, or blocks and windows of them
  * @param backend which backend to use
  * @param device OpenCL device choice, null for the default rule
  * @param threads CPU threads
@@ -44,10 +45,10 @@ import org.clprop.optim.Optimizer;
  * @param schedule the learning rate of each epoch (minibatch optimisers)
  */
 public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer, int batchSize, int epochs,
-    long seed, boolean shuffle, BackendKind backend, String device, int threads, Dataset validation,
-    EarlyStop earlyStop, List<Callback> callbacks, Network initial, Path checkpointFile, int checkpointEvery,
-    Checkpoint resume, List<String> classNames, Activation activation, Output output, Scaling.Kind scalingKind,
-    Scaling scaling, LearningRateSchedule schedule) {
+    long seed, boolean shuffle, Shuffling shuffling, BackendKind backend, String device, int threads,
+    Dataset validation, EarlyStop earlyStop, List<Callback> callbacks, Network initial, Path checkpointFile,
+    int checkpointEvery, Checkpoint resume, List<String> classNames, Activation activation, Output output,
+    Scaling.Kind scalingKind, Scaling scaling, LearningRateSchedule schedule) {
 
   /** Copies the layer sizes and the lists, so that a config cannot change once built. */
   public TrainerConfig {
@@ -84,6 +85,7 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
     int epochs = 10;
     long seed = 1;
     Boolean shuffle;
+    Shuffling shuffling;
     BackendKind backend = BackendKind.AUTO;
     String device;
     Integer threads;
@@ -145,9 +147,9 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
       lrs.checkBase(opt.learningRate());
       int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
       return new TrainerConfig(layerSizes, lambda, opt, batchSize != null ? batchSize : DEFAULT_BATCH, epochs, seed,
-          shuffle == null || shuffle, backend, device, t, validation, earlyStop, callbacks,
-          resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume, classNames,
-          activation, output, scaling != null ? scaling.kind() : scalingKind, scaling, lrs);
+          shuffle == null || shuffle, shuffling != null ? shuffling : Shuffling.auto(), backend, device, t, validation,
+          earlyStop, callbacks, resume != null ? resume.network() : initial, checkpointFile, checkpointEvery, resume,
+          classNames, activation, output, scaling != null ? scaling.kind() : scalingKind, scaling, lrs);
     }
 
     /** A setting given explicitly that the chosen optimiser or backend would ignore is an error, not a no-op. */
@@ -157,6 +159,7 @@ public record TrainerConfig(int[] layerSizes, double lambda, Optimizer optimizer
         rejectIf(batchSize != null, "batchSize(" + batchSize + ")" + lbfgs);
         rejectIf(learningRate != null, "learningRate(" + learningRate + ")" + lbfgs + " and chooses its own step");
         rejectIf(shuffle != null, "shuffle(" + shuffle + ")" + lbfgs);
+        rejectIf(shuffling != null, "shuffling(" + shuffling + ")" + lbfgs);
         rejectIf(checkpointFile != null, "checkpoint(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
         rejectIf(resume != null, "resumeFrom(...) is for minibatch optimisers; an L-BFGS fit is not resumable");
         rejectIf(schedule != null, "learningRateSchedule(" + (schedule == null ? "" : schedule.describe()) + ")"

@@ -4,10 +4,13 @@ import static org.clprop.testutil.Tensors.assertClose;
 import static org.clprop.testutil.Tensors.widen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.clprop.backend.BackendKind;
+import org.clprop.config.Settings;
 import org.clprop.data.Digits;
 import org.clprop.data.Split;
 import org.clprop.model.Checkpoint;
@@ -23,9 +26,12 @@ class ResumeTest {
   @TempDir
   Path dir;
 
-  private static Trainer.Builder builder(BackendKind kind, String device) {
+  /** How the fits of a test shuffle (the default unless a test sets it). */
+  private Shuffling shuffling = Shuffling.auto();
+
+  private Trainer.Builder builder(BackendKind kind, String device) {
     return Trainer.builder().layers(64, 24, 10).backend(kind).device(device).optimizer(Optimizer.adam(0.01))
-        .batchSize(32).lambda(0.3).seed(5);
+        .batchSize(32).lambda(0.3).seed(5).shuffling(shuffling);
   }
 
   private float[] uninterrupted(BackendKind kind, String device) {
@@ -84,6 +90,22 @@ class ResumeTest {
     try (Trainer t = builder(BackendKind.CPU, null).epochs(4).resumeFrom(Checkpoint.load(file)).build()) {
       t.fit(SPLIT.first());
       assertArrayEquals(straight, t.network().toFlatFloats());
+    }
+  }
+
+  @Test
+  void cpuResumeWithBlockShufflingIsBitwiseTheUninterruptedRun() {
+    // Blocks of 20 digits (64 float features), windows of 3 blocks.
+    System.setProperty(Settings.DATA_BLOCK_BYTES.property(), Integer.toString(20 * 64 * 4));
+    try {
+      shuffling = Shuffling.blocks(3);
+      float[] straight = uninterrupted(BackendKind.CPU, null);
+      float[] resumed = stoppedAndResumed(BackendKind.CPU, null, dir.resolve("blocks.ckpt.npz"));
+      assertArrayEquals(straight, resumed);
+      shuffling = Shuffling.full();
+      assertFalse(Arrays.equals(straight, uninterrupted(BackendKind.CPU, null)), "block and full shuffles differ");
+    } finally {
+      System.clearProperty(Settings.DATA_BLOCK_BYTES.property());
     }
   }
 

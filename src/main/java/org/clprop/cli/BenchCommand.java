@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.clprop.cli.bench.GemmBench;
+import org.clprop.cli.bench.LoadBench;
 import org.clprop.cli.bench.ThroughputBench;
 import java.util.Optional;
 import org.clprop.cpu.CpuBackend;
@@ -16,13 +17,15 @@ import org.clprop.opencl.OpenClBackend;
 import org.clprop.data.Dataset;
 import org.clprop.optim.Optimizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code clprop bench}: training throughput on random data of a given shape. */
+/** {@code clprop bench}: training throughput on random data of a given shape, or the time to load a data set. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure training samples/s and GFLOP/s on random data (warm-up excluded; median, min, max).")
+    description = {"Measure training samples/s and GFLOP/s on random data (warm-up excluded; median, min, max),",
+        "or with --load the time and memory to load a data set."})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -62,8 +65,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "2", description = "Untimed epochs first. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
+  @Option(names = "--load", description = "Time loading this data set instead (as train --data takes it): the first "
+      + "load, --runs in all, MB/s, and the resident memory the first load adds.")
+  String load;
+
+  @Mixin
+  DataOptions dataOptions;
+
   @Override
   public Integer call() {
+    if (load != null) {
+      LoadBench.run(load, () -> dataOptions.load(load), runs, spec.commandLine().getOut());
+      return 0;
+    }
     Optimizer opt = Optimizer.defaults(Optimizer.Kind.valueOf(optimizer.toUpperCase()));
     if (!opt.isMinibatch()) {
       throw new IllegalArgumentException("--optimizer: bench measures minibatch training; use sgd, momentum or adam");

@@ -31,6 +31,7 @@ public final class Main {
     COMMANDS.put("predict", PredictCommand::new);
     COMMANDS.put("grad", GradCommand::new);
     COMMANDS.put("export", ExportCommand::new);
+    COMMANDS.put("convert", ConvertCommand::new);
     COMMANDS.put("devices", DevicesCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);

@@ -11,6 +11,7 @@ import org.clprop.Callback;
 import org.clprop.EpochStats;
 import org.clprop.FitControl;
 import org.clprop.History;
+import org.clprop.Shuffling;
 import org.clprop.Trainer;
 import org.clprop.TrainerConfig;
 import org.clprop.core.Network;
@@ -47,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   DataOptions dataOptions;
 
   @Option(names = "--data", defaultValue = "digits", description = "digits (embedded), fashion-mnist, mnist, a folder "
-      + "of IDX files, a .csv[.gz] or a .npz with x and y. Default: ${DEFAULT-VALUE}.")
+      + "of IDX files, a .csv[.gz], a .npz with x and y, a folder of x.npy and y.npy, or a .npy table whose last "
+      + "column is the label. Default: ${DEFAULT-VALUE}.")
   String data;
 
   @ArgGroup(exclusive = true)
@@ -80,6 +82,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights, shuffles and validation split. Default: ${DEFAULT-VALUE}.")
   long seed;
+
+  @Option(names = "--shuffle", defaultValue = "auto", description = "auto, full or blocks: all examples shuffled "
+      + "each epoch, or blocks of them and examples within windows of blocks (auto: blocks for a memory-mapped "
+      + ".npy, full otherwise). Default: ${DEFAULT-VALUE}.")
+  String shuffle;
+
+  @Option(names = "--shuffle-window", defaultValue = "" + Shuffling.DEFAULT_WINDOW, description = "Blocks per "
+      + "window of block shuffling. Default: ${DEFAULT-VALUE}.")
+  int shuffleWindow;
 
   @Mixin
   BackendOptions backendOptions;
@@ -118,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Optimizer.Kind kind = Cli.parseEnum(spec, Optimizer.Kind.class, optimizer, "--optimizer");
+    Shuffling.Kind shuffling = Cli.parseEnum(spec, Shuffling.Kind.class, shuffle, "--shuffle");
     backendOptions.kind(spec);
     if (checkpointEvery < 0) {
       throw new ParameterException(spec.commandLine(), "--checkpoint-every: " + checkpointEvery + ", must be >= 0");
@@ -142,6 +154,10 @@ final class TrainCommand implements Callable<Integer> {
       val = s.second();
     }
     boolean minibatch = Optimizer.defaults(kind).isMinibatch();
+    if (!minibatch && shuffling != Shuffling.Kind.AUTO) {
+      throw new ParameterException(spec.commandLine(), "--shuffle has no effect with L-BFGS, which takes the whole "
+          + "training set each iteration");
+    }
     int batchSize = batch != null ? batch : train.size() < SMALL_DATA ? 32 : 128;
     if (!minibatch && (resume != null || checkpoint != null || checkpointEvery != 0)) {
       throw new ParameterException(spec.commandLine(), "--resume, --checkpoint and --checkpoint-every are for the "
@@ -159,6 +175,9 @@ final class TrainCommand implements Callable<Integer> {
       stopping.apply(spec, b, lr == null ? opt : opt.withLearningRate(lr));
       if (minibatch || batch != null) {
         b.batchSize(batchSize);
+      }
+      if (minibatch) {
+        b.shuffling(new Shuffling(shuffling, shuffleWindow));
       }
       if (lr != null) {
         b.learningRate(lr);

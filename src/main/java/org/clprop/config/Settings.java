@@ -51,6 +51,14 @@ public final class Settings {
   /** Rows per register tile of the CPU backend's SIMD product, 4 or 8. */
   public static final Key CPU_ROWS = new Key("clprop.cpu.rows", null,
       "4 or 8: rows per register tile of the CPU backend's SIMD matrix product (default by vector width)");
+  /** Bytes per block of a data set's storage (and of block shuffling). */
+  public static final Key DATA_BLOCK_BYTES = new Key("clprop.data.blockBytes", "CLPROP_DATA_BLOCK_BYTES",
+      "bytes per block of a data set's storage, and per block of block shuffling (default 16 MiB, at most a "
+          + "sixteenth of the heap); lowered in tests so that small sets span many blocks");
+  /** Whether .npy data is memory-mapped: auto, always or never. */
+  public static final Key DATA_MAP = new Key("clprop.data.map", "CLPROP_DATA_MAP",
+      "auto, always or never: whether .npy data is memory-mapped rather than read into the heap (auto: when "
+          + "the heap cannot hold it)");
   /** Turns the CLI's own logging set-up on (set by the command line itself). */
   public static final Key CLI_LOGGING = new Key("clprop.cli.logging", null,
       "set by the clprop command: its Logback set-up (one line per message on stderr) applies");
@@ -59,7 +67,7 @@ public final class Settings {
       "set by the clprop command: WARN, or INFO under --verbose");
 
   private static final List<Key> ALL = List.of(DEVICE, CACHE_DIR, KERNELS_DIR, TILES, WIDE_TILES, CPU_BLOCK, STREAM,
-      CPU_VECTOR, CPU_ROWS, CLI_LOGGING, LOG_LEVEL);
+      CPU_VECTOR, CPU_ROWS, DATA_BLOCK_BYTES, DATA_MAP, CLI_LOGGING, LOG_LEVEL);
 
   private Settings() {}
 

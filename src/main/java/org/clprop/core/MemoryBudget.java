@@ -38,6 +38,11 @@ public final class MemoryBudget {
     }
   }
 
+  /** Whether the heap can still take {@code bytes} (as {@link #require} would allow them). */
+  public static boolean fits(long bytes) {
+    return bytes >= 0 && bytes <= available(bytes);
+  }
+
   /**
    * The length of an array of {@code count} elements of {@code elementBytes} each, after checking
    * that one array can hold them and the heap can take them.
@@ -93,20 +98,34 @@ public final class MemoryBudget {
   private static long measure() {
     Runtime rt = Runtime.getRuntime();
     long left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    MemoryPoolMXBean largest = null;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP && p.isValid() && p.getUsage().getMax() > 0
-          && (largest == null || p.getUsage().getMax() > largest.getUsage().getMax())) {
-        largest = p;
-      }
-    }
-    if (largest != null) {
+    MemoryPoolMXBean largest = LargestPool.POOL;
+    if (largest != null && largest.isValid()) {
       MemoryUsage u = largest.getUsage();
       left = Math.min(left, u.getMax() - u.getUsed());
     }
     // An eighth kept back: for what the run allocates besides, and for a region-based collector
     // (G1), which needs a large array's regions free in one piece.
     return left - rt.maxMemory() / 8;
+  }
+
+  /**
+   * The heap's largest pool (the old generation of a generational collector), found once: the
+   * pools are fixed for the JVM's life, and listing them costs a few tenths of a millisecond, which
+   * a reader allocating block after block would pay each time.
+   */
+  private static final class LargestPool {
+    static final MemoryPoolMXBean POOL = find();
+
+    private static MemoryPoolMXBean find() {
+      MemoryPoolMXBean largest = null;
+      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == MemoryType.HEAP && p.isValid() && p.getUsage().getMax() > 0
+            && (largest == null || p.getUsage().getMax() > largest.getUsage().getMax())) {
+          largest = p;
+        }
+      }
+      return largest;
+    }
   }
 
   /** A heap that would leave room for {@code more} bytes beyond today's maximum, as -Xmx takes it. */

@@ -105,7 +105,7 @@ public final class CpuBackend implements Backend {
     start = new OneThreadStart(options.has(CpuOptions.Optimisation.ONE_THREAD_START), threads);
     params = new ParameterLayout(s, k, options.has(CpuOptions.Optimisation.LAYOUT));
     buf = new StepBuffers(s);
-    batch = new BatchRows(s[0]);
+    batch = new BatchRows(s[0], threads);
     zeros = new ZeroSkipping(options.has(CpuOptions.Optimisation.SKIP_ZEROS), s[0]);
     grouping = new LabelGrouping(options.has(CpuOptions.Optimisation.GROUP_BATCHES), s[0], s[1]);
     forward = new ForwardTask(s, buf, params, batch, zeros, k, threads, f, softmax);
@@ -294,7 +294,7 @@ public final class CpuBackend implements Backend {
     // d(L-1) for its rows; else that is done here.
     boolean gatherInTask = gathered && WorkPartition.byRows(n, s[1]);
     if (gathered && !gatherInTask) {
-      batch.gather(0, n, buf.act[0], k, zeros);
+      batch.gather(0, 0, n, buf.act[0], k, zeros);
     }
     boolean deltaInTask = gathered && WorkPartition.byRows(n, s[layers - 1]);
     for (int l = 0; l + 1 < layers; l++) {

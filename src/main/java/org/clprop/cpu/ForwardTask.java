@@ -47,7 +47,7 @@ final class ForwardTask extends StepTask {
     int out = s[l + 1];
     WorkPartition.Block b = blocks[part].of(n, out, part, parts);
     if (gather) {
-      batch.gather(b.r0, b.r1, buf.act[0], k, zeros);
+      batch.gather(part, b.r0, b.r1, buf.act[0], k, zeros);
     }
     float[] c = buf.act[l + 1];
     for (int i = b.r0; i < b.r1; i++) {

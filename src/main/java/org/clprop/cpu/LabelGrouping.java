@@ -2,6 +2,7 @@ package org.clprop.cpu;
 
 import java.util.Arrays;
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 
 /**
  * Training batches of images gathered grouped by label and, within a label, by how many blocks of
@@ -22,6 +23,9 @@ final class LabelGrouping {
   private int[] liveBlocks;
   private int[] counts;
   private byte[] flags;
+  /** Reads the bound data's rows (group runs on the stepping thread only). */
+  private RowCursor cursor;
+  private Dataset cursorOf;
   /** The batch's rows, grouped, and a buffer for that. */
   private int[] rows = new int[0];
   private int[] tmp = new int[0];
@@ -62,7 +66,12 @@ final class LabelGrouping {
     for (int i = from; i < from + count; i++) {
       int r = order[i];
       if (liveBlocks[r] < 0) { // counted the first time a row is in a batch
-        ZeroSkipping.markBlocks(data, r, features, flags, 0);
+        if (cursorOf != data) {
+          cursor = data.cursor();
+          cursorOf = data;
+        }
+        cursor.seek(r);
+        ZeroSkipping.markBlocks(cursor, features, flags, 0);
         int live = 0;
         for (int g = 0; g < perRow; g++) {
           live += flags[g];

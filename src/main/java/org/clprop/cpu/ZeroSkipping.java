@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 
 /**
  * Zero-input skipping: on images, the input layer's products leave out terms whose input is zero
@@ -81,9 +82,9 @@ final class ZeroSkipping {
   }
 
   /** Marks batch row i, row r of data, as it is gathered. */
-  void markRow(Dataset data, int r, int i) {
+  void markRow(RowCursor row, int i) {
     if (rowsOn) {
-      markBlocks(data, r, features, rowBlocks.flags(), i * rowBlocks.stride());
+      markBlocks(row, features, rowBlocks.flags(), i * rowBlocks.stride());
     }
   }
 
@@ -110,8 +111,10 @@ final class ZeroSkipping {
     }
     byte[] flags = new byte[groups];
     long zero = 0;
+    RowCursor c = data.cursor();
     for (int r = 0; r < rows; r++) {
-      markBlocks(data, r, features, flags, 0);
+      c.seek(r);
+      markBlocks(c, features, flags, 0);
       for (byte f : flags) {
         zero += 1 - f;
       }
@@ -120,13 +123,13 @@ final class ZeroSkipping {
   }
 
   /**
-   * flags[at + g] = 1 when some of features [8g, 8g + 8) of row r of data is not zero, else 0.
-   * Pixel bytes are read eight at a time as a long.
+   * flags[at + g] = 1 when some of features [8g, 8g + 8) of the row {@code row} has sought is not
+   * zero, else 0. Pixel bytes are read eight at a time as a long.
    */
-  static void markBlocks(Dataset data, int r, int features, byte[] flags, int at) {
+  static void markBlocks(RowCursor row, int features, byte[] flags, int at) {
     int block = CpuKernels.ZeroBlocks.ROWS;
-    byte[] px = data.pixels();
-    int base = r * features;
+    byte[] px = row.pixels() ? row.bytes() : null;
+    int base = row.offset();
     int g = 0;
     if (px != null) {
       for (; (g + 1) * block <= features; g++) {
@@ -141,7 +144,7 @@ final class ZeroSkipping {
       }
       return;
     }
-    float[] x = data.x();
+    float[] x = row.floats();
     for (; g * block < features; g++) { // -0 is zero too
       flags[at + g] = ScalarKernels.live(x, base + g * block, 1, Math.min(block, features - g * block));
     }

@@ -3,15 +3,18 @@ package org.clprop.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
-import org.clprop.core.MemoryBudget;
+import org.clprop.config.Settings;
 import org.clprop.io.DataFormatException;
 import org.clprop.io.InputFiles;
 import org.clprop.io.IoErrors;
@@ -21,7 +24,8 @@ import org.clprop.io.IoErrors;
  * a line, comma-separated, in one pass (a pipe or FIFO can be read only once).
  *
  * <ul>
- *   <li>A UTF-8 byte-order mark at the start is skipped.
+ *   <li>RFC 4180 as spreadsheets and pandas write it: quoted fields ("1.5", "a ""b"""), \r\n or \n
+ *       line ends, a UTF-8 byte-order mark at the start (skipped).
  *   <li>A first line whose first field is not a number is a header.
  *   <li>The label column is the header column named {@code label}; otherwise {@code labelCol},
  *       0-based, negative counting from the end (-1, the last column, by default).
@@ -29,8 +33,13 @@ import org.clprop.io.IoErrors;
  *       as many fields as the first.
  * </ul>
  *
- * Errors name the file and the line (and the column where it helps). Lines are bounded in length
- * and the arrays grow only within the {@link MemoryBudget}.
+ * The text is cut into chunks of whole lines ({@link CsvSplitter}) that worker threads, one per
+ * core, parse ({@link CsvChunk}) while this thread reads on and takes their rows in file order
+ * straight into the data set's storage ({@link RowBlocks}): float32 for training, double for a
+ * {@link Table}. Numbers parse from the bytes with exactly {@link Double#parseDouble}'s values
+ * ({@link CsvNumbers}). Errors name the file and the line (and the column where it helps), the
+ * first in the file as a sequential reader would; lines are bounded in length and storage grows
+ * only within the {@link org.clprop.core.MemoryBudget}.
  */
 public final class CsvReader {
   /** Whether the file has a label column. */
@@ -43,19 +52,20 @@ public final class CsvReader {
 
   /** The longest line read. */
   static final int MAX_LINE = 1 << 24;
-  private static final String REMEDY = "use a smaller data set";
+  static final String REMEDY = "use a smaller data set";
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private CsvReader() {}
 
   /**
    * Reads {@code file}; {@code labelCol} picks the label column when there is no {@code label}
-   * header, as described above.
+   * header, as described above. Features are kept in double precision.
    *
    * @throws DataFormatException when the file is missing, not UTF-8, corrupt gzip, or breaks a rule
    *     above
    */
   public static Table read(Path file, Labels labels, int labelCol) {
-    return read(file, fields -> labels, labelCol);
+    return read(file, fields -> labels, labelCol, new CsvSinks.ToTable(file));
   }
 
   /**
@@ -63,20 +73,36 @@ public final class CsvReader {
    * first line has one more field than that, else without (the caller checks the count).
    */
   public static Table readFeatures(Path file, int features, int labelCol) {
-    return read(file, fields -> fields == features + 1 ? Labels.REQUIRED : Labels.NONE, labelCol);
+    return read(file, fields -> fields == features + 1 ? Labels.REQUIRED : Labels.NONE, labelCol,
+        new CsvSinks.ToTable(file));
   }
 
-  private static Table read(Path file, IntFunction<Labels> labelsFor, int labelCol) {
+  /**
+   * Reads a training set: labels required, features as float32 in the data set's storage blocks,
+   * K the largest label plus one.
+   */
+  public static Dataset readDataset(Path file, int labelCol) {
+    return read(file, fields -> Labels.REQUIRED, labelCol, new CsvSinks.ToDataset(file));
+  }
+
+  /**
+   * Bytes per chunk: 4 MiB; less in a small heap (a chunk and its rows are held a few times over),
+   * and no more than a storage block ({@code clprop.data.blockBytes}, which tests lower so that a
+   * small file spans many chunks).
+   */
+  static int chunkBytes() {
+    long block = Settings.intValue(Settings.DATA_BLOCK_BYTES, RowBlocks.DEFAULT_BLOCK_BYTES);
+    return (int) Math.max(256, Math.min(Math.min(4 << 20, block), Runtime.getRuntime().maxMemory() / 128));
+  }
+
+  private static <R> R read(Path file, IntFunction<Labels> labelsFor, int labelCol, CsvSinks.Sink<R> sink) {
     try (InputStream raw = new BufferedInputStream(InputFiles.open(file), 1 << 16)) {
       raw.mark(2);
       boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
       raw.reset();
       InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw;
-      var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      BoundedLines lines = new BoundedLines(new InputStreamReader(in, decoder), file.toString(), MAX_LINE);
-      return new Parser(file, labelsFor, labelCol).parse(lines);
-    } catch (CharacterCodingException e) {
+      return new Pass<>(file, new CsvSplitter(in, chunkBytes(), MAX_LINE), labelsFor, labelCol, sink).run();
+    } catch (CsvChunk.NotUtf8 e) {
       throw new DataFormatException(file + ": not UTF-8 text", e);
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
       throw new DataFormatException(file + ": corrupt or truncated gzip data", e);
@@ -85,179 +111,170 @@ public final class CsvReader {
     }
   }
 
-  /** One pass over the lines, growing the arrays as rows arrive. */
-  private static final class Parser {
+  /** One pass over the chunks: the first record on this thread, then the rest in parallel, taken in order. */
+  private static final class Pass<R> {
     private final Path file;
+    private final CsvSplitter chunks;
     private final IntFunction<Labels> labelsFor;
     private final int labelCol;
-    private double[] x = new double[1 << 12];
-    private int nx;
-    private int[] y = new int[256];
-    private int[] lines = new int[256];
-    private int rows;
+    private final CsvSinks.Sink<R> sink;
+    private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final Deque<CsvChunk> free = new ArrayDeque<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private ExecutorService pool;
+    private CsvChunk.Format format;
+    /** Lines of the chunks taken so far. */
+    private long lines;
+    /** The first float32 overflow, reported after the whole file has parsed. */
+    private String overflow;
 
-    Parser(Path file, IntFunction<Labels> labelsFor, int labelCol) {
+    private record Pending(CsvChunk chunk, Future<?> done) {}
+
+    Pass(Path file, CsvSplitter chunks, IntFunction<Labels> labelsFor, int labelCol, CsvSinks.Sink<R> sink) {
       this.file = file;
+      this.chunks = chunks;
       this.labelsFor = labelsFor;
       this.labelCol = labelCol;
+      this.sink = sink;
     }
 
-    Table parse(BoundedLines r) throws IOException {
-      int fields = -1;
-      int labelAt = -1;
-      Labels mode = Labels.NONE;
-      String line;
-      while ((line = r.next()) != null) {
-        int lineNo = r.number();
-        if (lineNo == 1 && line.startsWith("\uFEFF")) {
-          line = line.substring(1);
+    R run() throws IOException {
+      try {
+        CsvChunk c = new CsvChunk(1 << 12);
+        if (!firstRecord(c)) {
+          // A byte-order mark alone is a line of its own, as the sequential reader counted it.
+          throw new DataFormatException(file + ": no examples" + (lines == 0 && !chunks.sawBom() ? " (empty file)"
+              : ""));
         }
-        if (line.isBlank()) {
+        while (true) {
+          start(c);
+          c = !free.isEmpty() ? free.poll() : !pending.isEmpty() ? takeOldest() : new CsvChunk(1 << 12);
+          if (!chunks.next(c)) {
+            break;
+          }
+        }
+        while (!pending.isEmpty()) {
+          takeOldest();
+        }
+      } finally {
+        if (pool != null) {
+          pool.shutdownNow();
+        }
+      }
+      if (sink.rows() == 0) {
+        throw new DataFormatException(file + ": no examples");
+      }
+      if (overflow != null) {
+        throw new DataFormatException(overflow);
+      }
+      return sink.finish();
+    }
+
+    /**
+     * Reads chunks up to the first record and fixes the format from it; leaves in {@code c} the
+     * data lines of its chunk. False when the input holds no record.
+     */
+    private boolean firstRecord(CsvChunk c) throws IOException {
+      int[] blank = new int[1];
+      while (chunks.next(c)) {
+        if (c.tooLong) {
+          throw new DataFormatException(file + ":" + (lines + 1) + ": " + CsvChunk.tooLong(MAX_LINE));
+        }
+        CsvHeader h = CsvHeader.find(c.text, c.length, (int) lines + 1, blank);
+        if (h == null) {
+          lines += blank[0];
           continue;
         }
-        int n = count(line, ',') + 1;
-        if (fields < 0) {
-          fields = n;
-          mode = labelsFor.apply(fields);
-          boolean header = !isNumber(field(line, 0).strip());
-          if (mode == Labels.REQUIRED) {
-            labelAt = labelColumn(line, fields, header, lineNo);
-          }
-          if (header) {
-            continue;
-          }
-        }
-        if (n != fields) {
-          throw new DataFormatException(file + ":" + lineNo + ": " + n + " fields, expected " + fields
-              + " (as on the first line)");
-        }
-        addRow(line, fields, labelAt, mode == Labels.REQUIRED ? fields - 1 : fields, lineNo);
+        int fields = h.names().size();
+        Labels mode = labelsFor.apply(fields);
+        int labelAt = mode == Labels.REQUIRED ? labelColumn(h, fields) : -1;
+        format = new CsvChunk.Format(file.toString(), fields, labelAt, sink.wide(), MAX_LINE);
+        sink.begin(format);
+        System.arraycopy(c.text, h.dataStart(), c.text, 0, c.length - h.dataStart());
+        c.length -= h.dataStart();
+        lines += h.linesBefore();
+        return true;
       }
-      if (rows == 0) {
-        throw new DataFormatException(file + ": no examples" + (r.number() == 0 ? " (empty file)" : ""));
-      }
-      int features = mode == Labels.REQUIRED ? fields - 1 : fields;
-      String what = file + ": " + rows + " examples of " + features + " features";
-      double[] xs = MemoryBudget.allocate(8L * nx, what, REMEDY, () -> Arrays.copyOf(x, nx));
-      int[] ys = mode == Labels.REQUIRED ? MemoryBudget.allocate(4L * rows, what, REMEDY, () -> Arrays.copyOf(y, rows))
-          : null;
-      return new Table(file, xs, ys, features, MemoryBudget.allocate(4L * rows, what, REMEDY,
-          () -> Arrays.copyOf(lines, rows)));
+      return false;
     }
 
-    private int labelColumn(String line, int fields, boolean header, int lineNo) {
-      if (header) {
-        int start = 0;
-        for (int c = 0; c < fields; c++) {
-          int end = fieldEnd(line, start);
-          if (unquote(line.substring(start, end).strip()).equalsIgnoreCase("label")) {
-            return c;
+    private int labelColumn(CsvHeader h, int fields) {
+      if (h.header()) {
+        List<String> names = h.names();
+        for (int col = 0; col < fields; col++) {
+          String n = names.get(col);
+          if (n.equalsIgnoreCase("label")) {
+            return col;
           }
-          start = end + 1;
         }
       }
       int at = labelCol < 0 ? fields + labelCol : labelCol;
       if (at < 0 || at >= fields) {
-        throw new DataFormatException(file + ":" + lineNo + ": label column " + labelCol + " is outside the "
+        throw new DataFormatException(file + ":" + h.lineNo() + ": label column " + labelCol + " is outside the "
             + fields + " columns");
       }
       if (fields < 2) {
-        throw new DataFormatException(file + ":" + lineNo + ": one column: no room for features and a label");
+        throw new DataFormatException(file + ":" + h.lineNo() + ": one column: no room for features and a label");
       }
       return at;
     }
 
-    private void addRow(String line, int fields, int labelAt, int features, int lineNo) {
-      if (rows == lines.length) {
-        String what = file + ": the labels of " + rows + " examples read by line " + lineNo;
-        int grown = MemoryBudget.arrayLength(2L * rows, 4, what, REMEDY);
-        lines = MemoryBudget.allocate(4L * grown, what, REMEDY, () -> Arrays.copyOf(lines, grown));
-        y = MemoryBudget.allocate(4L * grown, what, REMEDY, () -> Arrays.copyOf(y, grown));
+    /** Parses {@code c}: here when it is the whole input, else on a worker. */
+    private void start(CsvChunk c) {
+      if (pool == null && pending.isEmpty() && chunks.done()) {
+        if (!c.tooLong) {
+          c.parse(format);
+        }
+        take(c);
+        free.add(c);
+        return;
       }
-      if ((long) nx + features > x.length) {
-        String what = file + ": the features of " + rows + " examples read by line " + lineNo;
-        int grown = MemoryBudget.arrayLength(Math.max(2L * x.length, (long) nx + features), 8, what, REMEDY);
-        x = MemoryBudget.allocate(8L * grown, what, REMEDY, () -> Arrays.copyOf(x, grown));
-      }
-      int start = 0;
-      for (int c = 0; c < fields; c++) {
-        int end = fieldEnd(line, start);
-        String v = line.substring(start, end).strip();
-        start = end + 1;
-        if (c == labelAt) {
-          y[rows] = parseLabel(lineNo, c, v);
-        } else {
-          x[nx++] = parseNumber(lineNo, c, v);
+      if (pool == null) {
+        pool = Executors.newFixedThreadPool(threads, r -> {
+          Thread t = new Thread(r, "clprop-csv-" + THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+        for (int i = 0; i < threads + 1; i++) {
+          free.add(new CsvChunk(1 << 12));
         }
       }
-      lines[rows] = lineNo;
-      rows++;
+      pending.add(new Pending(c, c.tooLong ? null : pool.submit(() -> c.parse(format))));
     }
 
-    private double parseNumber(int line, int col, String v) {
-      double d;
-      try {
-        d = Double.parseDouble(v);
-      } catch (NumberFormatException e) {
-        throw new DataFormatException(file + ":" + line + ": column " + (col + 1) + " '" + abbreviate(v)
-            + "' is not a number");
-      }
-      if (!Double.isFinite(d)) {
-        throw new DataFormatException(file + ":" + line + ": column " + (col + 1) + " is " + abbreviate(v)
-            + "; features must be finite");
-      }
-      return d;
-    }
-
-    private int parseLabel(int line, int col, String v) {
-      try {
-        double d = Double.parseDouble(v);
-        if (d >= 0 && d == Math.rint(d) && d < Integer.MAX_VALUE) {
-          return (int) d;
+    /** Waits for the oldest chunk in flight, takes its rows and returns it for reuse. */
+    private CsvChunk takeOldest() throws IOException {
+      Pending p = pending.poll();
+      if (p.done() != null) {
+        try {
+          p.done().get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reading", e);
         }
-      } catch (NumberFormatException e) {
-        // reported below
       }
-      throw new DataFormatException(file + ":" + line + ": label '" + abbreviate(v) + "' in column " + (col + 1)
-          + " is not an integer 0..K-1");
+      take(p.chunk());
+      return p.chunk();
     }
-  }
 
-  private static int count(String s, char c) {
-    int n = 0;
-    for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) {
-      n++;
+    /** The chunk's rows into the sink, or its error with the line counted from the file's start. */
+    private void take(CsvChunk c) {
+      if (c.tooLong) {
+        throw new DataFormatException(file + ":" + (lines + 1) + ": " + CsvChunk.tooLong(MAX_LINE));
+      }
+      if (c.error != null) {
+        throw new DataFormatException(file + ":" + (lines + c.errorLine) + ": " + c.error);
+      }
+      if (c.overflow != null && overflow == null) {
+        overflow = file + ":" + (lines + c.overflowLine) + ": " + c.overflow;
+      }
+      sink.accept(c, lines);
+      lines += c.lines;
     }
-    return n;
-  }
-
-  private static int fieldEnd(String line, int start) {
-    int end = line.indexOf(',', start);
-    return end < 0 ? line.length() : end;
-  }
-
-  private static String field(String line, int index) {
-    int start = 0;
-    for (int i = 0; i < index; i++) {
-      start = fieldEnd(line, start) + 1;
-    }
-    return line.substring(start, fieldEnd(line, start));
-  }
-
-  private static boolean isNumber(String s) {
-    try {
-      Double.parseDouble(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  private static String unquote(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
   }
 }

@@ -4,17 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.clprop.core.MemoryBudget;
 import org.clprop.io.DataFormatException;
-import org.clprop.npy.NpyArray;
-import org.clprop.npy.Npz;
 
 /**
  * Resolves what a user names with {@code --data}: a named dataset ({@code digits},
- * {@code fashion-mnist}, {@code mnist}) or a path (a folder of MNIST-format IDX files, a .csv or
- * .csv.gz file, or a .npz with arrays {@code x} and {@code y}, optionally {@code x_test} and
- * {@code y_test}).
+ * {@code fashion-mnist}, {@code mnist}) or a path: a folder of MNIST-format IDX files, a .csv or
+ * .csv.gz file, a .npz with arrays {@code x} and {@code y} (optionally {@code x_test} and
+ * {@code y_test}), a folder of those arrays as .npy files, or one .npy table whose label is a
+ * column.
  */
 public final class DataSource {
   /** Fashion-MNIST's class names, by label 0..9. */
@@ -46,7 +43,8 @@ public final class DataSource {
   /**
    * Loads {@code spec} as {@code clprop train --data} does: "digits" (embedded), "fashion-mnist"
    * (Debian's dataset-fashion-mnist), a folder of IDX files, a .csv[.gz] whose label is the column
-   * named "label" or else the last, or a .npz with x and y (and optionally x_test, y_test).
+   * named "label" or else the last, a .npz with x and y (and optionally x_test, y_test), a folder of
+   * x.npy and y.npy (and x_test.npy, y_test.npy), or a .npy table whose last column is the label.
    */
   public static Loaded load(String spec) {
     return load(spec, null, -1);
@@ -87,7 +85,7 @@ public final class DataSource {
       case "mnist" -> dataDir == null ? List.of() : Mnist.files(dataDir);
       default -> {
         Path p = Path.of(spec);
-        yield Files.isDirectory(p) ? Mnist.files(p) : List.of(p);
+        yield NpyData.isFolder(p) ? NpyData.folderFiles(p) : Files.isDirectory(p) ? Mnist.files(p) : List.of(p);
       }
     };
   }
@@ -100,7 +98,7 @@ public final class DataSource {
   public static Loaded loadForModel(String spec, Path dataDir, int labelCol, int inputs, int classes) {
     Path p = Path.of(spec);
     boolean named = spec.equals("digits") || spec.equals("fashion-mnist") || spec.equals("mnist");
-    if (!named && Files.exists(p) && !Files.isDirectory(p) && !spec.endsWith(".npz")) {
+    if (!named && Files.exists(p) && !Files.isDirectory(p) && !spec.endsWith(".npz") && !spec.endsWith(".npy")) {
       Table t = CsvReader.read(p, CsvReader.Labels.REQUIRED, labelCol);
       checkFeatures(p.toString(), t.features(), inputs);
       t.checkLabels(classes, "the model has " + classes + " outputs");
@@ -125,6 +123,9 @@ public final class DataSource {
 
   private static Loaded loadPath(Path p, int labelCol) {
     String name = p.getFileName() == null ? p.toString() : p.getFileName().toString();
+    if (NpyData.isFolder(p)) {
+      return NpyData.loadFolder(p);
+    }
     if (Files.isDirectory(p)) {
       Mnist.TrainTest t = Mnist.load(p);
       return new Loaded(name, t.train(), t.test(), List.of());
@@ -133,56 +134,12 @@ public final class DataSource {
       throw new DataFormatException(p + ": no such file, and not a dataset name (digits, fashion-mnist, mnist)");
     }
     if (name.endsWith(".npz")) {
-      Map<String, NpyArray> a = Npz.read(p).arrays();
-      Table train = npzTable(p, a, "x", "y");
-      Table test = a.containsKey("x_test") ? npzTable(p, a, "x_test", "y_test") : null;
-      if (test != null && test.features() != train.features()) {
-        throw new DataFormatException(p + ": 'x_test' has " + test.features() + " features per example but 'x' has "
-            + train.features());
-      }
-      int k = Math.max(train.impliedClasses(), test == null ? 0 : test.impliedClasses());
-      return new Loaded(name, train.toDataset(k), test == null ? null : test.toDataset(k), List.of());
+      return NpzData.load(p, name);
     }
-    Table t = CsvReader.read(p, CsvReader.Labels.REQUIRED, labelCol);
-    return new Loaded(name, t.toDataset(t.impliedClasses()), null, List.of());
-  }
-
-  /** Features and labels from arrays of a .npz ({@code x} or {@code X}, {@code y} or {@code labels}). */
-  static Table npzTable(Path file, Map<String, NpyArray> arrays, String xKey, String yKey) {
-    NpyArray x = arrays.getOrDefault(xKey, arrays.get(xKey.toUpperCase()));
-    NpyArray y = arrays.getOrDefault(yKey, arrays.get(yKey.equals("y") ? "labels" : yKey));
-    if (x == null || y == null) {
-      throw new DataFormatException(file + ": needs arrays '" + xKey + "' and '" + yKey + "' (has " + arrays.keySet()
-          + ")");
+    if (name.endsWith(".npy")) {
+      return NpyData.loadTable(p, labelCol);
     }
-    if (x.shape().length < 2 || y.shape().length != 1 || x.rows() != y.rows()) {
-      throw new DataFormatException(file + ": '" + xKey + "' " + x.shapeString() + " and '" + yKey + "' "
-          + y.shapeString() + " must be (m, features...) and (m,)");
-    }
-    if (x.rows() == 0 || x.cols() == 0) {
-      throw new DataFormatException(file + ": '" + xKey + "' " + x.shapeString() + " holds no "
-          + (x.rows() == 0 ? "examples" : "features"));
-    }
-    // The labels and each row's index, for messages: two ints a row.
-    MemoryBudget.require(8L * y.rows(), file + ": the labels of '" + yKey + "'", "use a smaller data set");
-    int[] labels = new int[y.rows()];
-    int[] lines = new int[y.rows()];
-    for (int i = 0; i < labels.length; i++) {
-      double v = y.values()[i];
-      if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE)) {
-        throw new DataFormatException(file + ": " + yKey + "[" + i + "] = " + v + " is not an integer 0..K-1");
-      }
-      labels[i] = (int) v;
-      lines[i] = i;
-    }
-    double[] xv = x.values();
-    for (int i = 0; i < xv.length; i++) {
-      if (!Double.isFinite(xv[i])) {
-        throw new DataFormatException(file + ": " + xKey + " row " + (i / x.cols()) + " column " + (i % x.cols())
-            + " is " + xv[i] + "; features must be finite");
-      }
-    }
-    return new Table(file, xv, labels, x.cols(), lines);
+    return new Loaded(name, CsvReader.readDataset(p, labelCol), null, List.of());
   }
 
   private static List<String> digitNames() {

@@ -86,11 +86,7 @@ public final class Mnist {
             + " is outside 0..9");
       }
     }
-    Dataset d = Dataset.ofPixels(px, lab, f, 10);
-    if (!asPixels) {
-      d.x(); // the floats made here, on the loading thread, not when the test set is first used
-    }
-    return d;
+    return Dataset.ofPixels(px, lab, f, 10);
   }
 
   private static Path find(Path dir, String base) {

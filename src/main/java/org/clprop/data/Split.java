@@ -25,7 +25,7 @@ public record Split(Dataset first, Dataset second) {
       throw new IllegalArgumentException("fraction " + fraction + " of " + m + " examples leaves one part empty");
     }
     // Both parts are copies: as much again as the data, and the indices.
-    MemoryBudget.require((data.pixels() != null ? 1L : 4L) * m * data.features() + 8L * m, "splitting " + m
+    MemoryBudget.require((data.isPixels() ? 1L : 4L) * m * data.features() + 8L * m, "splitting " + m
         + " examples of " + data.features() + " features", "use a smaller data set");
     int[] idx = Shuffle.permutation(m, new SplittableRandom(seed));
     int[] a = new int[m - n2];

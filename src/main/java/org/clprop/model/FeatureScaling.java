@@ -77,9 +77,16 @@ public final class FeatureScaling {
     return new Scaling(kind, offset, scale);
   }
 
-  /** A scaled copy of {@code data}: its rows through {@link Scaling#apply}, its labels and classes. */
+  /**
+   * {@code data} scaled: its rows through {@link Scaling#apply}, its labels and classes. A copy for
+   * a set in the heap; for a mapped set a view that scales each row as it is read, so that a set
+   * larger than the heap stays mapped.
+   */
   public static Dataset apply(Scaling s, Dataset data) {
     int n = checkFeatures(s, data.features());
+    if (!data.inHeap()) {
+      return data.mapRows(row -> s.apply(row, 1), s.kind().jsonName() + " scaling");
+    }
     int m = data.size();
     MemoryBudget.require(4L * m * n, "a scaled copy of " + m + " examples of " + n + " features",
         "use less data or no scaling");

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -38,11 +39,16 @@ final class BatchStreamer implements AutoCloseable {
   private int[] pendingOrder;
   private long loads;
   private long prefetched;
+  /** The rows of the set streamed (one cursor: uploads run on the calling thread), and that set. */
+  private RowCursor rows;
+  private Dataset rowsOf;
+  private final float[] widened;
 
   BatchStreamer(ClContext ctx, int capacity, int features) {
     this.ctx = ctx;
     this.features = features;
     this.capacity = capacity;
+    this.widened = new float[features];
     transfer = ctx.newQueue();
     for (int i = 0; i < 2; i++) {
       x[i] = ctx.buffer("streamed examples " + i, (long) capacity * features * 4);
@@ -102,11 +108,21 @@ final class BatchStreamer implements AutoCloseable {
       }
       FloatBuffer fx = hostX[slot].asFloatBuffer();
       IntBuffer iy = hostY[slot].asIntBuffer();
-      float[] src = data.x();
+      if (rows == null || rowsOf != data) {
+        rows = data.cursor();
+        rowsOf = data;
+      }
       int[] labels = data.labels();
       for (int i = 0; i < n; i++) {
         int row = order[from + i];
-        fx.put(src, row * features, features);
+        if (rows.pixels()) {
+          // Pixel bytes widen on the host, a row at a time.
+          rows.copy(row, widened, 0);
+          fx.put(widened, 0, features);
+        } else {
+          rows.seek(row);
+          fx.put(rows.floats(), rows.offset(), features);
+        }
         iy.put(labels[row]);
       }
       int waits = consumed[slot] == null ? 0 : 1;

@@ -2,6 +2,7 @@ package org.clprop.opencl;
 
 import org.clprop.backend.BackendChecks;
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,9 @@ final class RowFeed implements AutoCloseable {
   private int[] order;
   private float[] stagingX;
   private int[] stagingY;
+  /** The rows of the last data set gathered on the host, and that set. */
+  private RowCursor stagingRows;
+  private Dataset stagingData;
 
   RowFeed(ClContext ctx, ClKernels k, int features) {
     this.ctx = ctx;
@@ -106,15 +110,18 @@ final class RowFeed implements AutoCloseable {
       return;
     }
     int capacity = batch.capacity();
-    float[] x = data.x();
     int[] y = data.labels();
     if (stagingX == null || stagingX.length < capacity * features) {
       stagingX = new float[capacity * features];
       stagingY = new int[capacity];
     }
+    if (stagingRows == null || stagingData != data) {
+      stagingRows = data.cursor();
+      stagingData = data;
+    }
     for (int i = 0; i < n; i++) {
       int row = rows == null ? from + i : rows[from + i];
-      System.arraycopy(x, row * features, stagingX, i * features, features);
+      stagingRows.copy(row, stagingX, i * features);
       stagingY[i] = y[row];
     }
     batch.act[0].write(ctx.queue(), stagingX, 0, 0, n * features);

@@ -3,6 +3,7 @@ package org.clprop.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 import org.junit.jupiter.api.Test;
 
 class ZeroSkippingTest {
@@ -15,11 +16,19 @@ class ZeroSkippingTest {
     x[18] = -Float.MIN_VALUE; // the short last block: -0 with one more bit
     Dataset floats = Dataset.of(x, new int[] {0}, 19, 2);
     byte[] flags = new byte[4];
-    ZeroSkipping.markBlocks(floats, 0, 19, flags, 1);
+    ZeroSkipping.markBlocks(at(floats, 0), 19, flags, 1);
     assertArrayEquals(new byte[] {0, 0, 1, 1}, flags);
-    byte[] px = new byte[19];
-    px[7] = (byte) 200;
-    ZeroSkipping.markBlocks(Dataset.ofPixels(px, new int[] {0}, 19, 2), 0, 19, flags, 0);
+    // Row 1 of two, so that the row's offset in the array counts.
+    byte[] px = new byte[38];
+    px[19 + 7] = (byte) 200;
+    px[5] = 1;
+    ZeroSkipping.markBlocks(at(Dataset.ofPixels(px, new int[] {0, 1}, 19, 2), 1), 19, flags, 0);
     assertArrayEquals(new byte[] {1, 0, 0, 1}, flags);
+  }
+
+  private static RowCursor at(Dataset d, int row) {
+    RowCursor c = d.cursor();
+    c.seek(row);
+    return c;
   }
 }

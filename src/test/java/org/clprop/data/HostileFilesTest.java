@@ -1,6 +1,7 @@
 package org.clprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import org.clprop.io.DataFormatException;
 
@@ -172,6 +173,60 @@ class HostileFilesTest {
   }
 
   @Test
+  void csvDatasetReader() throws IOException {
+    // RFC 4180 forms: a byte-order mark, quoted fields (one with a comma, one with a doubled quote), CRLF.
+    byte[] valid = "\uFEFF\"a\",\"b, c\",label\r\n\"0.5\",1,0\r\n3,\"4e-3\",1\r\n6,7,2\r\n\"1\"\"\",2,0\r\n"
+        .getBytes(StandardCharsets.UTF_8);
+    fuzz("csv dataset", valid, ".csv", p -> CsvReader.readDataset(p, -1));
+    fuzz("csv.gz dataset", gzip(valid), ".csv.gz", p -> CsvReader.readDataset(p, -1));
+  }
+
+  @Test
+  void npzDataReader() throws IOException {
+    Map<String, NpyFiles.Array> arrays = new LinkedHashMap<>();
+    arrays.put("x", new NpyFiles.Array("|u1", new int[] {3, 2, 2}, false, new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+        10, 255}));
+    arrays.put("y", new NpyFiles.Array("<i8", new int[] {3}, false, new double[] {0, 1, 2}));
+    arrays.put("x_test", new NpyFiles.Array(">f4", new int[] {2, 4}, true, new double[] {0.5, 1, 2, 3, 4, 5, 6, 7}));
+    arrays.put("y_test", new NpyFiles.Array("|u1", new int[] {2}, false, new double[] {1, 0}));
+    Path stored = dir.resolve("stored.npz");
+    NpyFiles.npz(stored, arrays, false);
+    fuzz("npz data stored", Files.readAllBytes(stored), ".data.npz", p -> DataSource.load(p.toString()));
+    Path deflated = dir.resolve("deflated.npz");
+    arrays.put("x", new NpyFiles.Array("<f8", new int[] {3, 4}, false, new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+        11}));
+    NpyFiles.npz(deflated, arrays, true);
+    fuzz("npz data deflated", Files.readAllBytes(deflated), ".data.npz", p -> DataSource.load(p.toString()));
+  }
+
+  @Test
+  void npyTableAndFolderReaders() throws IOException {
+    byte[] table = new NpyFiles.Array("<f4", new int[] {4, 3}, false, new double[] {0.5, 1, 0, 2, 3, 1, 4, 5, 2, 6, 7,
+        0}).bytes();
+    for (String map : new String[] {"never", "always"}) {
+      System.setProperty(org.clprop.config.Settings.DATA_MAP.property(), map);
+      try {
+        fuzz("npy table " + map, table, ".npy", p -> DataSource.load(p.toString(), null, -1));
+        Path folder = dir.resolve("folder-" + map);
+        Files.createDirectories(folder);
+        NpyFiles.write(folder.resolve("y.npy"), new NpyFiles.Array("|u1", new int[] {3}, false, new double[] {0, 1,
+            2}));
+        byte[] x = new NpyFiles.Array("|u1", new int[] {3, 2}, false, new double[] {0, 1, 2, 3, 4, 5}).bytes();
+        fuzz("npy folder " + map, x, ".x.npy", p -> {
+          try {
+            Files.copy(p, folder.resolve("x.npy"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          DataSource.load(folder.toString());
+        });
+      } finally {
+        System.clearProperty(org.clprop.config.Settings.DATA_MAP.property());
+      }
+    }
+  }
+
+  @Test
   void checkpointReader() throws IOException {
     Path ckpt = dir.resolve("valid.ckpt.npz");
     org.clprop.core.Network net = org.clprop.core.Network.initialise(new int[] {3, 4, 2}, 1);
@@ -194,6 +249,64 @@ class HostileFilesTest {
     b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) npyHeader.length(), 0});
     b.writeBytes(npyHeader.getBytes(StandardCharsets.US_ASCII));
     assertRefused(() -> Npy.read(new ByteArrayInputStream(b.toByteArray()), "huge.npy"));
+  }
+
+  /** A .npy header (version 1.0, padded to 64 bytes as NumPy writes it) and no data. */
+  private static byte[] npyHeaderOnly(String descr, String shape) {
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    int len = dict.length() + 1;
+    len += (64 - (10 + len) % 64) % 64;
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) len, (byte) (len >>> 8)});
+    b.writeBytes((dict + " ".repeat(len - 1 - dict.length()) + "\n").getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  /**
+   * A header claiming 80 GB, or more rows than an int, with no data behind it: refused, naming the
+   * file, by the folder, table and .npz readers, mapped or read, before anything of that size is
+   * allocated (the test's heap is far smaller, so an attempt would end in OutOfMemoryError).
+   */
+  @Test
+  void hugeShapesOfTheNewFormatsAreRefusedBeforeAllocation() throws IOException {
+    for (String shape : new String[] {"(100000, 100000)", "(3000000000, 784)", "(60000, 100000, 100000)"}) {
+      byte[] x = npyHeaderOnly("<f8", shape);
+      for (String map : new String[] {"never", "always"}) {
+        System.setProperty(org.clprop.config.Settings.DATA_MAP.property(), map);
+        try {
+          Path folder = Files.createDirectories(dir.resolve("huge-" + map + shape.hashCode()));
+          Files.write(folder.resolve("x.npy"), x);
+          NpyFiles.write(folder.resolve("y.npy"), new NpyFiles.Array("|u1", new int[] {3}, false,
+              new double[] {0, 1, 2}));
+          RuntimeException e = assertRefused(() -> DataSource.load(folder.toString()));
+          assertTrue(e.getMessage().contains("x.npy"), e.getMessage());
+          Path table = dir.resolve("huge-table-" + map + shape.hashCode() + ".npy");
+          Files.write(table, x);
+          e = assertRefused(() -> DataSource.load(table.toString()));
+          assertTrue(e.getMessage().contains(table.getFileName().toString()), e.getMessage());
+        } finally {
+          System.clearProperty(org.clprop.config.Settings.DATA_MAP.property());
+        }
+      }
+      Path npz = dir.resolve("huge" + shape.hashCode() + ".npz");
+      try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+        for (String name : new String[] {"x.npy", "y.npy"}) {
+          byte[] entry = name.equals("x.npy") ? x
+              : new NpyFiles.Array("|u1", new int[] {3}, false, new double[] {0, 1, 2}).bytes();
+          java.util.zip.ZipEntry z = new java.util.zip.ZipEntry(name);
+          z.setMethod(java.util.zip.ZipEntry.STORED);
+          z.setSize(entry.length);
+          java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+          crc.update(entry);
+          z.setCrc(crc.getValue());
+          zip.putNextEntry(z);
+          zip.write(entry);
+          zip.closeEntry();
+        }
+      }
+      RuntimeException e = assertRefused(() -> DataSource.load(npz.toString()));
+      assertTrue(e.getMessage().contains(npz.getFileName().toString()), e.getMessage());
+    }
   }
 
   private interface Read {

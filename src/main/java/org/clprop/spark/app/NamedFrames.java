@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.clprop.data.DataSource;
 import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 
 /**
  * A dataset clprop names ({@code digits}, {@code fashion-mnist}, a folder of IDX files, a CSV, an
@@ -59,13 +60,15 @@ final class NamedFrames {
     int from = (int) ((long) p * d.size() / partitions);
     int to = (int) ((long) (p + 1) * d.size() / partitions);
     int n = d.features();
-    byte[] px = d.pixels(); // image data stays bytes: 47 MB for Fashion-MNIST's training part, not 188 MB of floats
-    float[] x = px == null ? d.x() : null;
+    // Rows as they are stored: image data stays bytes, 47 MB for Fashion-MNIST's training part, not 188 MB of floats.
+    RowCursor rows = d.cursor();
+    float[] f = new float[n];
     List<Row> out = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
+      rows.copy(i, f, 0);
       double[] v = new double[n];
       for (int c = 0; c < n; c++) {
-        v[c] = px != null ? Dataset.pixel(px[i * n + c]) : x[i * n + c];
+        v[c] = f[c];
       }
       out.add(RowFactory.create(Vectors.dense(v), (double) d.label(i)));
     }
