@@ -1,7 +1,6 @@
 package org.clprop.data;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,12 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import org.clprop.io.DataFormatException;
 import org.clprop.io.InputFiles;
-import org.clprop.io.IoErrors;
 import org.clprop.npy.NpyHeader;
+import org.clprop.npy.Npz;
 
 /**
  * A data set in a .npz archive ({@code np.savez}, {@code np.savez_compressed}): arrays {@code x}
@@ -72,15 +70,8 @@ final class NpzData {
       if (!any) {
         throw new DataFormatException(file + ": not a .npz archive (no zip entries)");
       }
-    } catch (ZipException e) {
-      throw new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
-    } catch (IllegalArgumentException e) {
-      // ZipInputStream's answer to an entry name that is not valid UTF-8.
-      throw new DataFormatException(file + ": corrupt .npz archive (an entry name is not UTF-8)", e);
-    } catch (EOFException e) {
-      throw new DataFormatException(file + ": truncated .npz archive", e);
-    } catch (IOException e) {
-      throw new DataFormatException(IoErrors.describe(file, e), e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw Npz.archiveError(file, e);
     }
     Part train = part(file, arrays, "x", "y");
     Part test = arrays.containsKey("x_test") ? part(file, arrays, "x_test", "y_test") : null;

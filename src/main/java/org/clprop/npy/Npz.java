@@ -65,15 +65,8 @@ public final class Npz {
       if (!any) {
         throw new DataFormatException(file + ": not a .npz archive (no zip entries)");
       }
-    } catch (ZipException e) {
-      throw new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
-    } catch (IllegalArgumentException e) {
-      // ZipInputStream's answer to an entry name that is not valid UTF-8.
-      throw new DataFormatException(file + ": corrupt .npz archive (an entry name is not UTF-8)", e);
-    } catch (java.io.EOFException e) {
-      throw new DataFormatException(file + ": truncated .npz archive", e);
-    } catch (IOException e) {
-      throw new DataFormatException(IoErrors.describe(file, e), e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw Npz.archiveError(file, e);
     }
     return new Contents(arrays, other);
   }
@@ -111,5 +104,23 @@ public final class Npz {
       zip.closeEntry();
     }
     zip.finish();
+  }
+
+  /**
+   * A failure to read {@code file} as a zip archive, as one line: corrupt (ZipException, or
+   * IllegalArgumentException, ZipInputStream's answer to an entry name that is not UTF-8), truncated,
+   * or another I/O error.
+   */
+  public static DataFormatException archiveError(Path file, Exception e) {
+    if (e instanceof ZipException) {
+      return new DataFormatException(file + ": corrupt .npz archive (" + e.getMessage() + ")", e);
+    }
+    if (e instanceof IllegalArgumentException) {
+      return new DataFormatException(file + ": corrupt .npz archive (an entry name is not UTF-8)", e);
+    }
+    if (e instanceof java.io.EOFException) {
+      return new DataFormatException(file + ": truncated .npz archive", e);
+    }
+    return new DataFormatException(IoErrors.describe(file, (IOException) e), e);
   }
 }
