@@ -1,10 +1,11 @@
 package org.clprop.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.clprop.Trainer;
+import org.clprop.data.Dataset;
+import org.clprop.data.RowCursor;
 import org.clprop.io.DataFormatException;
 import org.clprop.model.Checkpoint;
 import org.clprop.model.ModelSpec;
@@ -30,22 +31,22 @@ final class NetworkOptions {
 
   @Option(names = "--scale", description = "Feature scaling learned from the training part (not the validation or "
       + "test data) and saved with the model, which evaluate, predict and export apply: none, standard (mean 0, "
-      + "variance 1) or minmax (into [0, 1]). Default: none for image data (digits, fashion-mnist, mnist, IDX "
-      + "folders: pixels already lie in [0, 1]); standard for .csv and .npz files, whose features come in their "
-      + "own units (raw values such as 1001 saturate sigmoid units).")
+      + "variance 1) or minmax (into [0, 1]). Default: none when every feature of the training part already lies "
+      + "in [0, 1] (images such as digits, fashion-mnist, mnist, pixel arrays, or data scaled beforehand); standard "
+      + "otherwise, for features in their own units (raw values such as 1001 saturate sigmoid units).")
   String scale;
 
   /**
-   * Sets activation, output and scaling on {@code b} for data {@code data} (the --data value); when
+   * Sets activation, output and scaling on {@code b} for the training part {@code train}; when
    * resuming {@code from} a checkpoint, its own, which any option given must agree with.
    */
-  Trainer.Builder apply(CommandSpec spec, Trainer.Builder b, String data, Checkpoint from, Path resume) {
+  Trainer.Builder apply(CommandSpec spec, Trainer.Builder b, Dataset train, Checkpoint from, Path resume) {
     Activation a = activation == null ? null : Cli.parseEnum(spec, Activation.class, activation, "--activation");
     Output o = output == null ? null : Cli.parseEnum(spec, Output.class, output, "--output");
     Optional<Scaling.Kind> k = scale == null ? null : Optional.ofNullable(kind(spec));
     if (from == null) {
       return b.activation(a == null ? Activation.SIGMOID : a).output(o == null ? Output.SIGMOID : o)
-          .scaling(k != null ? k.orElse(null) : tabular(data) ? Scaling.Kind.STANDARD : null);
+          .scaling(k != null ? k.orElse(null) : outsideUnitRange(train) ? Scaling.Kind.STANDARD : null);
     }
     ModelSpec c = from.spec();
     agree(resume, "--activation", a, c.activation(), a == null || a == c.activation());
@@ -76,11 +77,24 @@ final class NetworkOptions {
   }
 
   /**
-   * Whether {@code data} is a file of tabular data: by DataSource's rule, anything but a named data
-   * set or a folder (of IDX images) is a .npz or a CSV.
+   * Whether some feature of {@code train} lies outside [0, 1], which makes standard scaling the
+   * default. Pixel data never does; the scan stops at the first such value.
    */
-  static boolean tabular(String data) {
-    boolean named = data.equals("digits") || data.equals("fashion-mnist") || data.equals("mnist");
-    return !named && !Files.isDirectory(Path.of(data));
+  static boolean outsideUnitRange(Dataset train) {
+    if (train.isPixels()) {
+      return false;
+    }
+    RowCursor c = train.cursor();
+    int w = train.features();
+    for (int i = 0; i < train.size(); i++) {
+      c.seek(i);
+      float[] f = c.floats();
+      for (int j = c.offset(), end = j + w; j < end; j++) {
+        if (!(f[j] >= 0 && f[j] <= 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       b = backendOptions.apply(spec, Trainer.builder().layers(layers).optimizer(kind).epochs(epochs).lambda(lambda)
           .seed(seed));
-      network.apply(spec, b, data, from, resume);
+      network.apply(spec, b, train, from, resume);
       Optimizer opt = Optimizer.defaults(kind);
       stopping.apply(spec, b, lr == null ? opt : opt.withLearningRate(lr));
       if (minibatch || batch != null) {
