@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -245,19 +244,7 @@ public final class CsvReader {
     /** Waits for the oldest chunk in flight, takes its rows and returns it for reuse. */
     private CsvChunk takeOldest() throws IOException {
       Pending p = pending.poll();
-      if (p.done() != null) {
-        try {
-          p.done().get();
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while reading", e);
-        }
-      }
+      DataThreads.await(p.done());
       take(p.chunk());
       return p.chunk();
     }
