@@ -1,6 +1,7 @@
 package org.clprop.data;
 
 import java.io.IOException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +23,17 @@ final class DataThreads {
     return POOL.submit(work);
   }
 
-  /** Waits for {@code work} (null: nothing to wait for), rethrowing what it threw. */
-  static void await(Future<?> work) throws IOException {
+  static <T> Future<T> submit(Callable<T> work) {
+    return POOL.submit(work);
+  }
+
+  /** Waits for {@code work} (null: nothing to wait for, giving null), rethrowing what it threw. */
+  static <T> T await(Future<T> work) throws IOException {
     if (work == null) {
-      return;
+      return null;
     }
     try {
-      work.get();
+      return work.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

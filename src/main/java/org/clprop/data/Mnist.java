@@ -1,11 +1,11 @@
 package org.clprop.data;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import org.clprop.core.MemoryBudget;
 import org.clprop.io.DataFormatException;
 
@@ -41,20 +41,11 @@ public final class Mnist {
     }
     // The test part decodes on a second thread while this one reads the six times larger training
     // part, which stays as pixel bytes (the CPU backend reads them; see Dataset).
-    FutureTask<Dataset> test = new FutureTask<>(() -> pair(dir, "t10k", false));
-    Thread t = new Thread(test, "clprop-load-test");
-    t.setDaemon(true);
-    t.start();
+    Future<Dataset> test = DataThreads.submit(() -> pair(dir, "t10k", false));
     Dataset train = pair(dir, "train", true);
     try {
-      return new TrainTest(train, test.get());
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return new TrainTest(train, DataThreads.await(test));
+    } catch (IOException e) {
       throw new IllegalStateException("interrupted while loading " + dir, e);
     }
   }

@@ -58,10 +58,6 @@ public record NpyArray(String dtype, int[] shape, double[] values) {
 
   /** The shape as Python prints a tuple: {@code (3,)}, {@code (10, 65)}, {@code ()}. */
   public String shapeString() {
-    StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < shape.length; i++) {
-      sb.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
-    }
-    return sb.append(')').toString();
+    return NpyHeader.shapeString(shape);
   }
 }

@@ -48,6 +48,11 @@ public record NpyHeader(Dtype dtype, boolean fortran, int[] shape, int dataOffse
 
   /** The shape as Python prints a tuple: {@code (3,)}, {@code (10, 65)}, {@code ()}. */
   public String shapeString() {
+    return shapeString(shape);
+  }
+
+  /** {@code shape} as Python prints a tuple: {@code (3,)}, {@code (10, 65)}, {@code ()}. */
+  static String shapeString(int[] shape) {
     StringBuilder sb = new StringBuilder("(");
     for (int i = 0; i < shape.length; i++) {
       sb.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");

@@ -303,11 +303,9 @@ class LinearInputPropertyTest {
 
   /** Runs {@code body} in a new folder, removed after it. */
   private void inFolder(String what, Tries.Body body) throws Exception {
-    dir = TestFiles.newFolder(what);
-    try {
+    TestFiles.inFolder(what, d -> {
+      dir = d;
       body.run();
-    } finally {
-      TestFiles.delete(dir);
-    }
+    });
   }
 }

@@ -178,12 +178,10 @@ class OutputClashPropertyTest {
 
   /** Runs {@code body} in a new folder, removed after it. */
   private void inFolder(String what, Tries.Body body) throws Exception {
-    dir = TestFiles.newFolder(what);
-    try {
+    TestFiles.inFolder(what, d -> {
+      dir = d;
       body.run();
-    } finally {
-      TestFiles.delete(dir);
-    }
+    });
   }
 
   private void expectClash(List<String> args, String optionA, String optionB) {

@@ -26,6 +26,21 @@ public final class TestFiles {
     }
   }
 
+  /** Runs {@code body} on a new folder named after {@code what}, removed after it whatever happens. */
+  public static void inFolder(String what, FolderBody body) throws Exception {
+    Path dir = newFolder(what);
+    try {
+      body.run(dir);
+    } finally {
+      delete(dir);
+    }
+  }
+
+  /** Work done in a folder of its own. */
+  public interface FolderBody {
+    void run(Path dir) throws Exception;
+  }
+
   /** Removes {@code dir} and everything in it, restoring write permission where a try took it. */
   public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {
